@@ -1,0 +1,320 @@
+import { finding, type Finding } from './errors.js';
+import {
+  AUTH_METHOD_MEMBERS,
+  HTTPS_URI_MEMBERS,
+  KNOWN_MEMBERS,
+  LOCALIZABLE,
+  PRIVATE_JWK_MEMBERS,
+  isSharedSecretMethod,
+  type ClientMetadata,
+  type LocalizableProperty,
+  type MemberType,
+} from './metadata.js';
+import type { Profile } from './profiles.js';
+import { classifyRedirectUri, type RedirectKind } from './redirect-uri.js';
+import { splitUri } from './uri.js';
+
+/** The verdict on a parsed document's contents, before negotiation with a server. */
+export interface DocumentCheck {
+  readonly reasons: readonly Finding[];
+  readonly warnings: readonly Finding[];
+  /** The typed metadata; present when there are no reasons. */
+  readonly metadata: ClientMetadata | undefined;
+  /** The kind of each usable redirect URI, in the order of `metadata.redirect_uris`. */
+  readonly redirectKinds: readonly RedirectKind[];
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Check the contents of a parsed client metadata document for the Client Identifier URL it was
+ * fetched from (draft-03 §4, §4.1, §4.2, §6; R14–R28, R46, H10, H12). Unknown members are ignored;
+ * every rule that keeps a server safe rejects; unusable redirect URIs are dropped with a warning
+ * (they could never match a request anyway).
+ */
+export function checkDocument(value: unknown, clientId: string, profile: Profile): DocumentCheck {
+  const reasons: Finding[] = [];
+  const warnings: Finding[] = [];
+  const done = (metadata?: ClientMetadata, kinds: RedirectKind[] = []): DocumentCheck => ({
+    reasons,
+    warnings,
+    metadata: reasons.length === 0 ? metadata : undefined,
+    redirectKinds: reasons.length === 0 ? kinds : [],
+  });
+
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    reasons.push(finding('document-not-object', `The document is ${what}; it must be a JSON object`));
+    return done();
+  }
+  const doc = value as Json;
+
+  // draft-03 §4: client_id present and identical to the URL (R15, R16).
+  if (!Object.hasOwn(doc, 'client_id')) {
+    reasons.push(finding('client-id-missing', 'The document has no client_id', 'client_id'));
+  } else if (typeof doc['client_id'] !== 'string') {
+    reasons.push(finding('property-type', `client_id must be a string, not ${jsonType(doc['client_id'])}`, 'client_id'));
+  } else if (doc['client_id'] !== clientId) {
+    reasons.push(
+      finding(
+        'client-id-mismatch',
+        `The document's client_id "${doc['client_id']}" is not exactly the Client Identifier URL "${clientId}"`,
+        'client_id',
+      ),
+    );
+  }
+
+  checkTypes(doc, reasons);
+  checkCredentials(doc, reasons);
+  checkHttpsUris(doc, reasons);
+  checkSoftwareStatement(doc, reasons);
+  if (reasons.length > 0) return done();
+
+  const redirect = usableRedirects(doc, 'redirect_uris', warnings);
+  const postLogout = usableRedirects(doc, 'post_logout_redirect_uris', warnings);
+
+  const method = doc['token_endpoint_auth_method'] as string | undefined;
+  const methods = doc['token_endpoint_auth_methods_supported'] as string[] | undefined;
+  if (method !== undefined && methods !== undefined && !methods.includes(method)) {
+    reasons.push(
+      finding(
+        'auth-method-not-in-supported',
+        `token_endpoint_auth_method "${method}" is not listed in token_endpoint_auth_methods_supported [${methods.join(', ')}]`,
+        'token_endpoint_auth_method',
+      ),
+    );
+  }
+  if (profile.requireClientName && (typeof doc['client_name'] !== 'string' || doc['client_name'].trim() === '')) {
+    reasons.push(finding('client-name-missing', `The ${profile.name} profile requires a non-empty client_name`, 'client_name'));
+  }
+  if (profile.requireRedirectUris && (redirect === undefined || redirect.uris.length === 0)) {
+    reasons.push(
+      finding('redirect-uris-missing', `The ${profile.name} profile requires at least one usable redirect URI`, 'redirect_uris'),
+    );
+  }
+  if (reasons.length > 0) return done();
+  return done(buildMetadata(doc, redirect?.uris, postLogout?.uris), redirect?.kinds);
+}
+
+function checkTypes(doc: Json, reasons: Finding[]): void {
+  for (const [key, v] of Object.entries(doc)) {
+    const hash = key.indexOf('#');
+    const base = hash === -1 ? key : key.slice(0, hash);
+    if (hash !== -1 && !LOCALIZABLE.has(base)) continue; // unknown member: ignored (H10)
+    const type = KNOWN_MEMBERS[base];
+    if (type === undefined || key === 'client_id') continue;
+    if (!hasType(v, type)) {
+      reasons.push(finding('property-type', `${key} must be ${describeType(type)}, not ${jsonType(v)}`, key));
+    }
+  }
+}
+
+function hasType(v: unknown, type: MemberType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'string[]':
+      return Array.isArray(v) && v.every((e) => typeof e === 'string');
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+}
+
+function describeType(type: MemberType): string {
+  const names: Record<MemberType, string> = {
+    string: 'a string',
+    'string[]': 'an array of strings',
+    boolean: 'a boolean',
+    number: 'a non-negative number',
+    object: 'a JSON object',
+  };
+  return names[type];
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.every((e) => typeof e === 'string') ? 'an array' : 'an array with non-string elements';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** draft-03 §4.1: no shared secrets, no shared-secret methods, no private keys (R21–R23, H12). */
+function checkCredentials(claims: Json, reasons: Finding[], where = ''): void {
+  for (const name of ['client_secret', 'client_secret_expires_at']) {
+    if (Object.hasOwn(claims, name)) {
+      reasons.push(finding('client-secret-present', `${where}${name} must not appear in a client metadata document`, name));
+    }
+  }
+  for (const name of AUTH_METHOD_MEMBERS) {
+    const v = claims[name];
+    const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string') : [];
+    const secret = list.find(isSharedSecretMethod);
+    if (secret !== undefined) {
+      reasons.push(
+        finding('shared-secret-auth-method', `${where}${name} names "${secret}", a shared-secret method that CIMD forbids`, name),
+      );
+    }
+  }
+  if (Object.hasOwn(claims, 'jwks')) checkJwks(claims['jwks'], reasons, where);
+  if (Object.hasOwn(claims, 'jwks') && Object.hasOwn(claims, 'jwks_uri')) {
+    reasons.push(finding('jwks-and-jwks-uri', `${where}jwks and jwks_uri must not both be present (RFC 7591 §2)`, 'jwks'));
+  }
+}
+
+function checkJwks(jwks: unknown, reasons: Finding[], where: string): void {
+  const keys = typeof jwks === 'object' && jwks !== null && !Array.isArray(jwks) ? (jwks as Json)['keys'] : undefined;
+  if (!Array.isArray(keys)) {
+    reasons.push(finding('jwks-invalid', `${where}jwks must be a JWK Set: an object with a "keys" array`, 'jwks'));
+    return;
+  }
+  keys.forEach((key: unknown, i) => {
+    const prop = `jwks.keys[${i}]`;
+    if (typeof key !== 'object' || key === null || Array.isArray(key) || typeof (key as Json)['kty'] !== 'string') {
+      reasons.push(finding('jwks-invalid', `${where}${prop} must be a JWK object with a "kty" string`, prop));
+      return;
+    }
+    const k = key as Json;
+    const privateMembers = PRIVATE_JWK_MEMBERS.filter((m) => Object.hasOwn(k, m));
+    if (k['kty'] === 'oct' || privateMembers.length > 0) {
+      const what = k['kty'] === 'oct' ? 'is a symmetric ("oct") key' : `has private members (${privateMembers.join(', ')})`;
+      reasons.push(finding('private-key-material', `${where}${prop} ${what}; only public keys may be published`, prop));
+    }
+  });
+}
+
+function checkHttpsUris(doc: Json, reasons: Finding[]): void {
+  for (const [key, v] of Object.entries(doc)) {
+    const base = key.split('#', 1)[0] as string;
+    if (!HTTPS_URI_MEMBERS.includes(base)) continue;
+    const values = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+    values.forEach((uri: unknown, i) => {
+      if (typeof uri !== 'string') return; // reported by checkTypes
+      const why = httpsUriProblem(uri);
+      if (why !== undefined) {
+        const prop = Array.isArray(v) ? `${key}[${i}]` : key;
+        reasons.push(finding('uri-not-https', `${prop} "${uri}" ${why}`, prop));
+      }
+    });
+  }
+}
+
+/** Why a string is not an absolute https URL safe to fetch or show, or undefined. */
+export function httpsUriProblem(uri: string): string | undefined {
+  const u = splitUri(uri);
+  if (u.scheme === undefined) return 'is not an absolute URL';
+  if (u.scheme !== 'https') return `uses the "${u.scheme}" scheme; only absolute https URLs are allowed`;
+  if (/[\s\\]/.test(uri) || /\p{Cc}/u.test(uri)) return 'contains whitespace, a control character or a backslash';
+  if (u.host === undefined || u.host === '') return 'has no host';
+  if (u.userinfo !== undefined) return 'has a userinfo component ("…@" before the host)';
+  try {
+    new URL(uri);
+  } catch {
+    return 'cannot be parsed as a URL';
+  }
+  return undefined;
+}
+
+/** R24: the claims of a software_statement are held to the same credential rules. */
+function checkSoftwareStatement(doc: Json, reasons: Finding[]): void {
+  const ss = doc['software_statement'];
+  if (typeof ss !== 'string') return;
+  const claims = decodeJwtClaims(ss);
+  if (claims === undefined) {
+    reasons.push(
+      finding(
+        'software-statement-invalid',
+        'software_statement is not a JWT whose payload is a JSON object',
+        'software_statement',
+      ),
+    );
+    return;
+  }
+  const inner: Finding[] = [];
+  checkCredentials(claims, inner, 'software_statement: ');
+  for (const f of inner) {
+    reasons.push(finding('software-statement-invalid', f.message, `software_statement.${f.property ?? ''}`));
+  }
+}
+
+/** Decode (not verify) the claims of a compact JWS; undefined when it is not one. */
+export function decodeJwtClaims(jwt: string): Json | undefined {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) return undefined;
+  const payload = parts[1] as string;
+  if (!/^[A-Za-z0-9_-]+$/.test(payload)) return undefined;
+  try {
+    const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function usableRedirects(
+  doc: Json,
+  name: 'redirect_uris' | 'post_logout_redirect_uris',
+  warnings: Finding[],
+): { uris: string[]; kinds: RedirectKind[] } | undefined {
+  const list = doc[name] as string[] | undefined;
+  if (list === undefined) return undefined;
+  const uris: string[] = [];
+  const kinds: RedirectKind[] = [];
+  list.forEach((uri, i) => {
+    const c = classifyRedirectUri(uri, `${name}[${i}]`);
+    if (!c.ok) {
+      warnings.push({ ...c.reason, message: `${c.reason.message}; it is ignored` });
+      return;
+    }
+    if (c.warning !== undefined) warnings.push(c.warning);
+    if (uris.includes(uri)) return;
+    uris.push(uri);
+    kinds.push(c.kind);
+  });
+  return { uris, kinds };
+}
+
+const COPIED: readonly (keyof ClientMetadata)[] = [
+  'client_name',
+  'client_uri',
+  'logo_uri',
+  'tos_uri',
+  'policy_uri',
+  'contacts',
+  'grant_types',
+  'response_types',
+  'scope',
+  'token_endpoint_auth_method',
+  'token_endpoint_auth_methods_supported',
+  'token_endpoint_auth_signing_alg',
+  'jwks_uri',
+  'software_id',
+  'software_version',
+  'software_statement',
+  'application_type',
+  'dpop_bound_access_tokens',
+];
+
+function buildMetadata(doc: Json, redirectUris: string[] | undefined, postLogout: string[] | undefined): ClientMetadata {
+  const out: Record<string, unknown> = { client_id: doc['client_id'] };
+  for (const key of COPIED) if (Object.hasOwn(doc, key)) out[key] = doc[key];
+  if (redirectUris !== undefined) out['redirect_uris'] = redirectUris;
+  if (postLogout !== undefined) out['post_logout_redirect_uris'] = postLogout;
+  if (Object.hasOwn(doc, 'jwks')) out['jwks'] = doc['jwks'];
+  const localized: Partial<Record<LocalizableProperty, Record<string, string>>> = {};
+  for (const [key, v] of Object.entries(doc)) {
+    const hash = key.indexOf('#');
+    if (hash === -1 || typeof v !== 'string') continue;
+    const base = key.slice(0, hash);
+    if (!LOCALIZABLE.has(base)) continue;
+    const map = (localized[base as LocalizableProperty] ??= {});
+    map[key.slice(hash + 1)] = v;
+  }
+  if (Object.keys(localized).length > 0) out['localized'] = localized;
+  return out as unknown as ClientMetadata;
+}
