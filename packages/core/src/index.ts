@@ -22,3 +22,6 @@ export { evaluateDocument, evaluateParsed } from './validate.js';
 export type { EvaluateOptions, Verdict } from './validate.js';
 export { WIRE_STATUS } from './wire.js';
 export type { OAuthErrorCode } from './wire.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export type { FetchedResource, Fetcher, FetchPurpose, FetchRequest } from './fetcher.js';
