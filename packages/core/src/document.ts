@@ -1,9 +1,7 @@
 import { finding, type Finding } from './errors.js';
 import {
   AUTH_METHOD_MEMBERS,
-  HTTPS_URI_MEMBERS,
-  KNOWN_MEMBERS,
-  LOCALIZABLE,
+  MEMBER_SPECS,
   PRIVATE_JWK_MEMBERS,
   isSharedSecretMethod,
   type ClientMetadata,
@@ -12,7 +10,7 @@ import {
 } from './metadata.js';
 import type { Profile } from './profiles.js';
 import { classifyRedirectUri, type RedirectKind } from './redirect-uri.js';
-import { splitUri } from './uri.js';
+import { isPlainHttpsUrl, splitUri } from './uri.js';
 
 /** The verdict on a parsed document's contents, before negotiation with a server. */
 export interface DocumentCheck {
@@ -64,9 +62,8 @@ export function checkDocument(value: unknown, clientId: string, profile: Profile
     );
   }
 
-  checkTypes(doc, reasons);
+  const built = readMembers(doc, reasons);
   checkCredentials(doc, reasons);
-  checkHttpsUris(doc, reasons);
   checkSoftwareStatement(doc, reasons);
   if (reasons.length > 0) return done();
 
@@ -93,20 +90,36 @@ export function checkDocument(value: unknown, clientId: string, profile: Profile
     );
   }
   if (reasons.length > 0) return done();
-  return done(buildMetadata(doc, redirect?.uris, postLogout?.uris), redirect?.kinds);
+  if (redirect !== undefined) built['redirect_uris'] = redirect.uris;
+  if (postLogout !== undefined) built['post_logout_redirect_uris'] = postLogout.uris;
+  return done(built as unknown as ClientMetadata, redirect?.kinds);
 }
 
-function checkTypes(doc: Json, reasons: Finding[]): void {
-  for (const [key, v] of Object.entries(doc)) {
+/**
+ * One pass over the members: type checks for known members (R14), the https rule for URI-valued
+ * members (R72), and the typed copy of what the server uses. Unknown members are ignored (H10).
+ */
+function readMembers(doc: Json, reasons: Finding[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { client_id: doc['client_id'] };
+  let localized: Partial<Record<LocalizableProperty, Record<string, string>>> | undefined;
+  for (const key of Object.keys(doc)) {
     const hash = key.indexOf('#');
     const base = hash === -1 ? key : key.slice(0, hash);
-    if (hash !== -1 && !LOCALIZABLE.has(base)) continue; // unknown member: ignored (H10)
-    const type = KNOWN_MEMBERS[base];
-    if (type === undefined || key === 'client_id') continue;
-    if (!hasType(v, type)) {
-      reasons.push(finding('property-type', `${key} must be ${describeType(type)}, not ${jsonType(v)}`, key));
+    const spec = MEMBER_SPECS.get(base);
+    if (spec === undefined || (hash !== -1 && !spec.localizable) || key === 'client_id') continue;
+    const v = doc[key];
+    if (!hasType(v, spec.type)) {
+      reasons.push(finding('property-type', `${key} must be ${describeType(spec.type)}, not ${jsonType(v)}`, key));
+      continue;
     }
+    if (spec.https) checkHttpsValue(key, v as string | string[], reasons);
+    if (hash !== -1) {
+      localized ??= {};
+      (localized[base as LocalizableProperty] ??= {})[key.slice(hash + 1)] = v as string;
+    } else if (spec.copy) out[key] = v;
   }
+  if (localized !== undefined) out['localized'] = localized;
+  return out;
 }
 
 function hasType(v: unknown, type: MemberType): boolean {
@@ -114,7 +127,9 @@ function hasType(v: unknown, type: MemberType): boolean {
     case 'string':
       return typeof v === 'string';
     case 'string[]':
-      return Array.isArray(v) && v.every((e) => typeof e === 'string');
+      if (!Array.isArray(v)) return false;
+      for (const e of v) if (typeof e !== 'string') return false;
+      return true;
     case 'boolean':
       return typeof v === 'boolean';
     case 'number':
@@ -165,7 +180,10 @@ function checkCredentials(claims: Json, reasons: Finding[], where = ''): void {
 }
 
 function checkJwks(jwks: unknown, reasons: Finding[], where: string): void {
-  const keys = typeof jwks === 'object' && jwks !== null && !Array.isArray(jwks) ? (jwks as Json)['keys'] : undefined;
+  const isObject = typeof jwks === 'object' && jwks !== null && !Array.isArray(jwks);
+  // In the document itself, a non-object jwks is already reported as a type error.
+  if (!isObject && where === '') return;
+  const keys = isObject ? (jwks as Json)['keys'] : undefined;
   if (!Array.isArray(keys)) {
     reasons.push(finding('jwks-invalid', `${where}jwks must be a JWK Set: an object with a "keys" array`, 'jwks'));
     return;
@@ -185,35 +203,41 @@ function checkJwks(jwks: unknown, reasons: Finding[], where: string): void {
   });
 }
 
-function checkHttpsUris(doc: Json, reasons: Finding[]): void {
-  for (const [key, v] of Object.entries(doc)) {
-    const base = key.split('#', 1)[0] as string;
-    if (!HTTPS_URI_MEMBERS.includes(base)) continue;
-    const values = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
-    values.forEach((uri: unknown, i) => {
-      if (typeof uri !== 'string') return; // reported by checkTypes
-      const why = httpsUriProblem(uri);
-      if (why !== undefined) {
-        const prop = Array.isArray(v) ? `${key}[${i}]` : key;
-        reasons.push(finding('uri-not-https', `${prop} "${uri}" ${why}`, prop));
-      }
-    });
+function checkHttpsValue(key: string, v: string | string[], reasons: Finding[]): void {
+  if (typeof v === 'string') {
+    const why = httpsUriProblem(v);
+    if (why !== undefined) reasons.push(finding('uri-not-https', `${key} "${v}" ${why}`, key));
+    return;
+  }
+  for (let i = 0; i < v.length; i++) {
+    const uri = v[i] as string;
+    const why = httpsUriProblem(uri);
+    if (why !== undefined) reasons.push(finding('uri-not-https', `${key}[${i}] "${uri}" ${why}`, `${key}[${i}]`));
   }
 }
 
+const UNSAFE_IN_URI = /[\s\\\p{Cc}]/u;
+
 /** Why a string is not an absolute https URL safe to fetch or show, or undefined. */
 export function httpsUriProblem(uri: string): string | undefined {
-  const u = splitUri(uri);
-  if (u.scheme === undefined) return 'is not an absolute URL';
-  if (u.scheme !== 'https') return `uses the "${u.scheme}" scheme; only absolute https URLs are allowed`;
-  if (/[\s\\]/.test(uri) || /\p{Cc}/u.test(uri)) return 'contains whitespace, a control character or a backslash';
-  if (u.host === undefined || u.host === '') return 'has no host';
-  if (u.userinfo !== undefined) return 'has a userinfo component ("…@" before the host)';
-  try {
-    new URL(uri);
-  } catch {
-    return 'cannot be parsed as a URL';
+  if (isPlainHttpsUrl(uri)) return undefined;
+  if (!uri.startsWith('https://')) {
+    const scheme = splitUri(uri).scheme;
+    if (scheme === undefined) return 'is not an absolute URL';
+    if (scheme !== 'https') return `uses the "${scheme}" scheme; only absolute https URLs are allowed`;
+    return 'has no authority ("//" and a host)';
   }
+  if (UNSAFE_IN_URI.test(uri)) return 'contains whitespace, a control character or a backslash';
+  let end = 8;
+  while (end < uri.length) {
+    const c = uri.charCodeAt(end);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */) break;
+    end++;
+  }
+  const authority = uri.slice(8, end);
+  if (authority.includes('@')) return 'has a userinfo component ("…@" before the host)';
+  if (authority === '' || authority.startsWith(':')) return 'has no host';
+  if (!URL.canParse(uri)) return 'cannot be parsed as a URL';
   return undefined;
 }
 
@@ -277,44 +301,4 @@ function usableRedirects(
     kinds.push(c.kind);
   });
   return { uris, kinds };
-}
-
-const COPIED: readonly (keyof ClientMetadata)[] = [
-  'client_name',
-  'client_uri',
-  'logo_uri',
-  'tos_uri',
-  'policy_uri',
-  'contacts',
-  'grant_types',
-  'response_types',
-  'scope',
-  'token_endpoint_auth_method',
-  'token_endpoint_auth_methods_supported',
-  'token_endpoint_auth_signing_alg',
-  'jwks_uri',
-  'software_id',
-  'software_version',
-  'software_statement',
-  'application_type',
-  'dpop_bound_access_tokens',
-];
-
-function buildMetadata(doc: Json, redirectUris: string[] | undefined, postLogout: string[] | undefined): ClientMetadata {
-  const out: Record<string, unknown> = { client_id: doc['client_id'] };
-  for (const key of COPIED) if (Object.hasOwn(doc, key)) out[key] = doc[key];
-  if (redirectUris !== undefined) out['redirect_uris'] = redirectUris;
-  if (postLogout !== undefined) out['post_logout_redirect_uris'] = postLogout;
-  if (Object.hasOwn(doc, 'jwks')) out['jwks'] = doc['jwks'];
-  const localized: Partial<Record<LocalizableProperty, Record<string, string>>> = {};
-  for (const [key, v] of Object.entries(doc)) {
-    const hash = key.indexOf('#');
-    if (hash === -1 || typeof v !== 'string') continue;
-    const base = key.slice(0, hash);
-    if (!LOCALIZABLE.has(base)) continue;
-    const map = (localized[base as LocalizableProperty] ??= {});
-    map[key.slice(hash + 1)] = v;
-  }
-  if (Object.keys(localized).length > 0) out['localized'] = localized;
-  return out as unknown as ClientMetadata;
 }

@@ -16,7 +16,7 @@ export { DEFAULT_REDIRECT_MATCH_OPTIONS, classifyRedirectUri, matchRedirectUri }
 export type { RedirectClassification, RedirectKind, RedirectMatchOptions } from './redirect-uri.js';
 export { DEFAULT_JSON_LIMITS, parseStrictJson } from './strict-json.js';
 export type { JsonLimits, StrictJsonResult } from './strict-json.js';
-export { isIpHostname, isLoopbackHostname, splitUri } from './uri.js';
+export { isIpHostname, isLoopbackHostname, isPlainHttpsUrl, splitUri } from './uri.js';
 export type { RawUri } from './uri.js';
 export { evaluateDocument, evaluateParsed } from './validate.js';
 export type { EvaluateOptions, Verdict } from './validate.js';

@@ -151,3 +151,44 @@ export const KEY_BASED_METHODS: ReadonlySet<string> = new Set([
 
 /** JWK members that carry private or symmetric key material (RFC 7518 §6). */
 export const PRIVATE_JWK_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** Members copied into {@link ClientMetadata} (redirect URI lists are copied after filtering). */
+const COPIED: ReadonlySet<string> = new Set([
+  'client_name',
+  'client_uri',
+  'logo_uri',
+  'tos_uri',
+  'policy_uri',
+  'contacts',
+  'grant_types',
+  'response_types',
+  'scope',
+  'token_endpoint_auth_method',
+  'token_endpoint_auth_methods_supported',
+  'token_endpoint_auth_signing_alg',
+  'jwks',
+  'jwks_uri',
+  'software_id',
+  'software_version',
+  'software_statement',
+  'application_type',
+  'dpop_bound_access_tokens',
+]);
+
+/** Everything the validator needs to know about one known member, looked up once per member. */
+export interface MemberSpec {
+  readonly type: MemberType;
+  /** An absolute https URL (or a list of them) is required. */
+  readonly https: boolean;
+  /** Copied into the typed metadata. */
+  readonly copy: boolean;
+  /** May carry a language tag. */
+  readonly localizable: boolean;
+}
+
+export const MEMBER_SPECS: ReadonlyMap<string, MemberSpec> = new Map(
+  Object.entries(KNOWN_MEMBERS).map(([name, type]) => [
+    name,
+    { type, https: HTTPS_URI_MEMBERS.includes(name), copy: COPIED.has(name), localizable: LOCALIZABLE.has(name) },
+  ]),
+);

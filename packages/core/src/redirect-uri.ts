@@ -1,5 +1,12 @@
 import { finding, type Finding } from './errors.js';
-import { describeCharacter, firstNonUriCharacter, hasValidPercentEncoding, isLoopbackHostname, splitUri } from './uri.js';
+import {
+  describeCharacter,
+  firstNonUriCharacter,
+  hasValidPercentEncoding,
+  isLoopbackHostname,
+  isPlainHttpsUrl,
+  splitUri,
+} from './uri.js';
 
 /**
  * What kind of redirect URI a registered value is:
@@ -32,8 +39,12 @@ const FORBIDDEN_SCHEMES = new Set([
   'ftp',
 ]);
 
+const HTTPS_OK: RedirectClassification = { ok: true, kind: 'https' };
+
 /** Classify one registered redirect URI (RFC 6749 §3.1.2, RFC 8252, OAuth 2.1 §2.3.1). */
 export function classifyRedirectUri(raw: string, property = 'redirect_uris'): RedirectClassification {
+  // Fast path for the common case: a plain https URL needs no further decomposition.
+  if (isPlainHttpsUrl(raw)) return HTTPS_OK;
   const invalid = (why: string): RedirectClassification => ({
     ok: false,
     reason: finding('redirect-uri-invalid', `The redirect URI "${raw}" ${why}`, property),

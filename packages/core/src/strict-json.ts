@@ -61,7 +61,9 @@ function fail(code: 'document-too-large' | 'document-not-utf8' | 'document-not-j
 interface Frame {
   readonly isObject: boolean;
   readonly keys: Set<string> | undefined;
-  readonly path: string;
+  /** The enclosing frame and this frame's name in it (a member name or "[i]"): the path, built only for messages. */
+  readonly parent: Frame | undefined;
+  readonly name: string;
   expectKey: boolean;
   /** The last member name read (objects) or the index of the last element (arrays). */
   last: string;
@@ -81,24 +83,17 @@ function scanStructure(text: string, l: JsonLimits): Finding | undefined {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i + 1;
-      let escaped = false;
-      i++;
-      for (; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
-      }
+      i = closingQuote(text, start);
       const top = stack[stack.length - 1];
       if (top?.isObject && top.expectKey) {
         top.expectKey = false;
         const raw = text.slice(start, i);
-        const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         const keys = top.keys as Set<string>;
         if (keys.has(key)) {
-          const where = top.path === '$' ? 'the top-level object' : `the object at ${top.path}`;
-          return finding('document-duplicate-member', `The member "${key}" appears twice in ${where}`, pathJoin(top.path, key));
+          const path = pathOf(top);
+          const where = path === '$' ? 'the top-level object' : `the object at ${path}`;
+          return finding('document-duplicate-member', `The member "${key}" appears twice in ${where}`, pathJoin(path, key));
         }
         keys.add(key);
         top.last = key;
@@ -109,17 +104,26 @@ function scanStructure(text: string, l: JsonLimits): Finding | undefined {
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const top = stack[stack.length - 1];
-      let path = '$';
-      if (top !== undefined && top.isObject) path = pathJoin(top.path, top.last);
+      let name = '';
+      if (top !== undefined && top.isObject) name = top.last;
       else if (top !== undefined) {
         top.index++;
         if (++members > l.maxMembers) return tooMany(l);
-        path = `${top.path}[${top.index}]`;
+        name = `[${top.index}]`;
       }
       const isObject = c === 0x7b;
-      stack.push({ isObject, keys: isObject ? new Set() : undefined, path, expectKey: isObject, last: '', index: -1 });
+      const frame: Frame = {
+        isObject,
+        keys: isObject ? new Set() : undefined,
+        parent: top,
+        name,
+        expectKey: isObject,
+        last: '',
+        index: -1,
+      };
+      stack.push(frame);
       if (stack.length > l.maxDepth) {
-        return finding('document-too-deep', `The document nests deeper than ${l.maxDepth} levels at ${path}`);
+        return finding('document-too-deep', `The document nests deeper than ${l.maxDepth} levels at ${pathOf(frame)}`);
       }
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
@@ -139,12 +143,30 @@ function scanStructure(text: string, l: JsonLimits): Finding | undefined {
   return undefined;
 }
 
+/** The index of the quote that closes the string whose contents start at `from`. */
+function closingQuote(text: string, from: number): number {
+  let j = text.indexOf('"', from);
+  for (;;) {
+    let backslashes = 0;
+    for (let k = j - 1; k >= from && text.charCodeAt(k) === 0x5c; k--) backslashes++;
+    if (backslashes % 2 === 0) return j;
+    j = text.indexOf('"', j + 1);
+  }
+}
+
 function isDelimiter(c: number): boolean {
   return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 function tooMany(l: JsonLimits): Finding {
   return finding('document-too-many-members', `The document has more than ${l.maxMembers} members and array elements`);
+}
+
+/** "$" for the top level, else e.g. "jwks.keys[0]". */
+function pathOf(frame: Frame): string {
+  if (frame.parent === undefined) return '$';
+  const parent = pathOf(frame.parent);
+  return frame.name.startsWith('[') ? `${parent === '$' ? '$' : parent}${frame.name}` : pathJoin(parent, frame.name);
 }
 
 function pathJoin(path: string, key: string): string {

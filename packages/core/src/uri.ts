@@ -100,3 +100,31 @@ export function isLoopbackHostname(hostname: string): boolean {
   if (hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
+
+const SIMPLE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/**
+ * A fast check for the common shape `https://host[:port]/path?query`: true only when the string is
+ * certainly a valid absolute https URL with a DNS host, no userinfo, no fragment and only URI
+ * characters. False means "look closer" (the caller falls back to a full parse), not "invalid".
+ */
+export function isPlainHttpsUrl(raw: string): boolean {
+  if (!raw.startsWith('https://') || !URI_CHAR.test(raw) || raw.includes('#') || !hasValidPercentEncoding(raw)) return false;
+  let end = 8;
+  while (end < raw.length) {
+    const c = raw.charCodeAt(end);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */) break;
+    end++;
+  }
+  const authority = raw.slice(8, end);
+  const colon = authority.indexOf(':');
+  const host = colon === -1 ? authority : authority.slice(0, colon);
+  if (colon !== -1) {
+    const port = authority.slice(colon + 1);
+    if (!/^[1-9]\d{0,4}$/.test(port) || Number(port) > 65535) return false;
+  }
+  if (host.length > 253 || !SIMPLE_HOST.test(host) || host.toLowerCase().includes('xn--')) return false;
+  // WHATWG reads a host whose last label is a number as IPv4: leave those to the full parser.
+  const last = host.slice(host.lastIndexOf('.') + 1);
+  return !/^(?:\d+|0x[0-9a-f]*)$/i.test(last);
+}
