@@ -34,3 +34,24 @@ export { createSingleFlight } from './single-flight.js';
 export type { SingleFlight } from './single-flight.js';
 export { DEFAULT_ORIGIN_BACKOFF_OPTIONS, createOriginBackoff } from './origin-backoff.js';
 export type { OriginBackoff, OriginBackoffOptions } from './origin-backoff.js';
+export { RESOLVER_SUCCESS_OUTCOMES, isFailureOutcome } from './resolver-events.js';
+export type {
+  ResolverEvent,
+  ResolverEventHook,
+  ResolverEventUse,
+  ResolverOutcome,
+  ResolverSuccessOutcome,
+} from './resolver-events.js';
+export { DEFAULT_RESOLVER_BACKOFF_OPTIONS, DEFAULT_RESOLVER_FRESHNESS_OPTIONS, createClientResolver } from './resolver.js';
+export type {
+  AdmissionDecision,
+  ClientResolver,
+  ClientResolverOptions,
+  ResolvedClient,
+  ResolvedSource,
+  ResolveUse,
+  ResolverBackoffOptions,
+  ResolverCacheOptions,
+  ResolverFreshnessOptions,
+  ResolverHooks,
+} from './resolver.js';

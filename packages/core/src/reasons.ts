@@ -270,6 +270,13 @@ export const REASONS = {
     requirement: 'R70',
     summary: 'A development-only fetch option was used outside development mode on loopback',
   },
+
+  // --- Resolver and cache (draft-03 §5.2) -------------------------------------------------------
+  'cache-unavailable': {
+    wire: 'server_error',
+    requirement: 'R36',
+    summary: 'The client metadata cache could not be read or written',
+  },
 } as const satisfies Record<string, ReasonInfo>;
 
 /** A stable, machine-readable reason code. */

@@ -1,0 +1,116 @@
+/**
+ * Heap per cached client in the resolver's in-memory cache (target: ≤ 2 KB per client at 100,000
+ * clients, docs: stack.md §4, scenario 5).
+ *
+ *   node --expose-gc --conditions=source --import tsx bench/resolver-memory.bench.ts [clients] [runs]
+ *
+ * Resolves `clients` distinct client_ids (default 100,000) whose documents are about 1 KB each,
+ * through the real resolver with a fetcher that builds each document on the fly, then reports the
+ * heap growth after a full GC divided by the number of clients. Repeated `runs` times (default
+ * 3), each with a fresh resolver; prints the median with min and max, and the cache's own byte
+ * estimate per entry for comparison. In-process only: no network.
+ */
+import { createClientResolver, createMemoryDocumentCache, type FetchedResource, type Fetcher } from '@cimd/core';
+
+const clients = Number(process.argv[2] ?? 100_000);
+const runs = Number(process.argv[3] ?? 3);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc');
+
+const encoder = new TextEncoder();
+let servedBytes = 0;
+let served = 0;
+
+/** A realistic ~1 KB document for client number `i`. */
+function documentFor(url: URL, i: string): Uint8Array {
+  const base = `${url.origin}/app-${i}`;
+  const doc = {
+    client_id: url.href,
+    client_name: `Example Application number ${i}`,
+    client_uri: `${base}/`,
+    logo_uri: `${base}/logo.png`,
+    tos_uri: `${base}/terms-of-service`,
+    policy_uri: `${base}/privacy-policy`,
+    contacts: [`operations+${i}@example.com`],
+    redirect_uris: [`${base}/oauth/callback`, 'http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    scope: 'openid profile email offline_access',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          kid: `key-${i}`,
+          use: 'sig',
+          alg: 'ES256',
+          x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+          y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        },
+      ],
+    },
+    software_id: `f6c1a2de-3b4c-4d5e-8f90-${i.padStart(12, '0')}`,
+    software_version: '3.14.159',
+    post_logout_redirect_uris: [`${base}/signed-out`],
+  };
+  return encoder.encode(JSON.stringify(doc));
+}
+
+const fetcher: Fetcher = {
+  fetch({ url }): Promise<FetchedResource> {
+    const i = /\/c\/(\d+)\.json$/.exec(url.pathname)?.[1] ?? '0';
+    const body = documentFor(url, i);
+    servedBytes += body.byteLength;
+    served += 1;
+    return Promise.resolve({
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'max-age=3600',
+        etag: `"${i}-5f2b8c1d"`,
+        'last-modified': 'Sun, 06 Nov 2026 08:49:37 GMT',
+      },
+      body,
+      address: '192.0.2.1',
+      ms: 1,
+    });
+  },
+};
+
+function heap(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+async function once(): Promise<{ perClient: number; estimate: number }> {
+  const store = createMemoryDocumentCache({ maxEntries: clients, maxBytes: clients * 8192 });
+  const resolver = createClientResolver({ fetcher, cache: { store } });
+  const before = heap();
+  // The client_id strings are made here, as requests would bring them: the cache keeps them as keys.
+  const batch = 1000;
+  for (let i = 0; i < clients; i += batch) {
+    const ids = Array.from(
+      { length: Math.min(batch, clients - i) },
+      (_, k) => `https://c${(i + k) % 1000}.example.com/c/${i + k}.json`,
+    );
+    await Promise.all(ids.map((id) => resolver.resolve(id, { use: 'authorize' })));
+  }
+  const after = heap();
+  if (store.size !== clients) throw new Error(`expected ${clients} cached entries, found ${store.size}`);
+  const result = { perClient: (after - before) / clients, estimate: store.bytes / clients };
+  return result;
+}
+
+const results: Awaited<ReturnType<typeof once>>[] = [];
+for (let r = 0; r < runs; r++) results.push(await once());
+const per = results.map((r) => r.perClient).sort((a, b) => a - b);
+const median = per[Math.floor(per.length / 2)] ?? 0;
+const fmt = (n: number): string => `${Math.round(n)} B`;
+console.log(`node ${process.version}, ${clients} clients, ${runs} runs`);
+console.log(`document size: ${fmt(servedBytes / served)} on average`);
+console.log(
+  `heap per cached client: median ${fmt(median)} (min ${fmt(per[0] ?? 0)}, max ${fmt(per[per.length - 1] ?? 0)}); target <= 2048 B`,
+);
+console.log(`cache byte estimate per entry: ${fmt(results[0]?.estimate ?? 0)}`);
