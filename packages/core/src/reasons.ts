@@ -270,6 +270,17 @@ export const REASONS = {
     requirement: 'R70',
     summary: 'A development-only fetch option was used outside development mode on loopback',
   },
+  // Added with the Node transport (@cimd/node).
+  'fetch-url-userinfo': {
+    wire: 'invalid_client',
+    requirement: 'H3',
+    summary: 'The URL carries a user name or password; the fetcher never sends credentials',
+  },
+  'fetch-aborted': {
+    wire: 'temporarily_unavailable',
+    requirement: 'R35',
+    summary: 'The caller abandoned the fetch before it finished',
+  },
 
   // --- Resolver and cache (draft-03 §5.2) -------------------------------------------------------
   'cache-unavailable': {

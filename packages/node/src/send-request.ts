@@ -1,0 +1,81 @@
+import { Client, type Dispatcher } from 'undici';
+import type { AddressPolicy } from './address-policy.js';
+import type { FetchTarget } from './fetch-target.js';
+import { pinnedConnector } from './pinned-connect.js';
+import type { LookupAddress } from './resolve-host.js';
+
+export interface ExchangeSettings {
+  readonly policy: AddressPolicy;
+  readonly connectTimeoutMs: number;
+  /** undici `maxHeaderSize`: the response head may not exceed this many bytes. */
+  readonly maxHeaderBytes: number;
+  /** A backstop for undici's own header/body timers; the deadline signal is the real limit. */
+  readonly deadlineMs: number;
+  readonly ca: readonly string[] | undefined;
+}
+
+/** A response whose head has arrived; the body is still on the wire. */
+export interface PinnedExchange {
+  readonly status: number;
+  /** Names lower-cased by undici; repeated fields are arrays. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Dispatcher.ResponseData['body'];
+  /** The peer address the connection actually reached. */
+  readonly address: string;
+}
+
+/** One connection for one request: nothing is sent before {@link PinnedConnection.get}. */
+export interface PinnedConnection {
+  /** Send the GET and wait for the response head. */
+  get(headers: Readonly<Record<string, string>>): Promise<PinnedExchange>;
+  /** Destroy the connection and anything left of the body (idempotent). */
+  close(): void;
+}
+
+/**
+ * Steps 3 and 4: a fresh connection to the checked addresses, for one GET.
+ *
+ * One undici `Client` per fetch, destroyed afterwards: no connection outlives the check that
+ * admitted it, and a later fetch always resolves and checks again. undici's `request` follows no
+ * redirects, decompresses nothing and reads no proxy variables (only its `EnvHttpProxyAgent`
+ * does, which is not used), and it sends only `host`, `connection` and the headers given.
+ */
+export function openPinned(
+  target: FetchTarget,
+  addresses: readonly LookupAddress[],
+  settings: ExchangeSettings,
+  signal: AbortSignal,
+): PinnedConnection {
+  let address = '';
+  const client = new Client(target.origin, {
+    connect: pinnedConnector({
+      target,
+      addresses,
+      policy: settings.policy,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      ca: settings.ca,
+      signal,
+      onPeer: (peer) => (address = peer),
+    }),
+    maxHeaderSize: settings.maxHeaderBytes,
+    headersTimeout: settings.deadlineMs,
+    bodyTimeout: settings.deadlineMs,
+    pipelining: 1,
+  });
+  return {
+    async get(headers) {
+      const response = await client.request({
+        path: target.path,
+        method: 'GET',
+        headers: { ...headers },
+        signal,
+        // `connection: close`: this connection serves exactly one request.
+        reset: true,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body, address };
+    },
+    close() {
+      client.destroy().catch(() => undefined);
+    },
+  };
+}
