@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { systemClock, type Clock, type FetchPurpose } from '@cimd/core';
 import { PRODUCTION_ADDRESS_POLICY, type AddressPolicy } from './address-policy.js';
 import { checkDevelopmentGate, type DevelopmentOptions } from './development-gate.js';
@@ -75,8 +75,11 @@ export interface FetcherSettings {
   readonly policy: AddressPolicy;
   readonly overrides: ResolveOverrides;
   readonly allowHttpHosts: ReadonlySet<string>;
-  /** Trusted roots; undefined means Node's default store. */
-  readonly ca: readonly string[] | undefined;
+  /**
+   * Trusted roots (Node's default store, plus `development.extraCa`) and the TLS 1.2 floor, built
+   * once: building a context from PEM text on every connection costs ~20 ms of CPU.
+   */
+  readonly secureContext: SecureContext;
 }
 
 /**
@@ -118,8 +121,14 @@ export function fetcherSettings(options: SafeFetcherOptions): FetcherSettings {
     policy: development?.allowLoopback === true ? { allowLoopback: true } : PRODUCTION_ADDRESS_POLICY,
     overrides: resolveOverrides(development?.resolve),
     allowHttpHosts: new Set((development?.allowHttpHosts ?? []).map((h) => h.toLowerCase())),
-    ca: development?.extraCa === undefined ? undefined : [...rootCertificates, development.extraCa],
+    secureContext: secureContext(development?.extraCa),
   };
+}
+
+/** Node's default roots (which include NODE_EXTRA_CA_CERTS), plus a development CA if given. */
+function secureContext(extraCa: string | undefined): SecureContext {
+  if (extraCa === undefined) return createSecureContext({ minVersion: 'TLSv1.2' });
+  return createSecureContext({ minVersion: 'TLSv1.2', ca: [...rootCertificates, extraCa] });
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

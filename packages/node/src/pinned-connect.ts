@@ -1,6 +1,6 @@
 import type { LookupAddress as DnsLookupAddress, LookupOptions } from 'node:dns';
 import { connect as tcpConnect, type LookupFunction as NetLookupFunction, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { CimdError } from '@cimd/core';
 import type { buildConnector } from 'undici';
 import { addressRefusal, type AddressPolicy } from './address-policy.js';
@@ -14,8 +14,8 @@ export interface PinnedConnectOptions {
   readonly addresses: readonly LookupAddress[];
   readonly policy: AddressPolicy;
   readonly connectTimeoutMs: number;
-  /** Trusted roots; undefined means Node's default store. */
-  readonly ca: readonly string[] | undefined;
+  /** Trusted roots and TLS floor, built once per fetcher (see `fetcherSettings`). */
+  readonly secureContext: SecureContext;
   /** The fetch's deadline; aborting it destroys a connection in progress. */
   readonly signal: AbortSignal;
   /** Told the peer address once the TCP connection is up and checked. */
@@ -71,7 +71,7 @@ export function pinnedConnector(options: PinnedConnectOptions): buildConnector.c
       }
       options.onPeer(peer);
       if (target.protocol === 'http:') return settle(undefined);
-      const tls = tlsConnect(tlsOptions(tcp, target, options.ca));
+      const tls = tlsConnect(tlsOptions(tcp, target, options.secureContext));
       socket = tls;
       tls.once('error', (error: Error) => settle(tlsError(target, error)));
       tls.once('secureConnect', () => {
@@ -108,19 +108,18 @@ function sameAddress(a: string, b: string): boolean {
   return x !== undefined && x === classifyAddress(b)?.address;
 }
 
-function tlsOptions(socket: Socket, target: FetchTarget, ca: readonly string[] | undefined): ConnectionOptions {
+function tlsOptions(socket: Socket, target: FetchTarget, secureContext: SecureContext): ConnectionOptions {
   const tls: ConnectionOptions = {
     socket,
+    secureContext,
     // The name the certificate must carry (a DNS name, or an IP literal's IP SAN).
     host: target.hostname,
     ALPNProtocols: ['http/1.1'],
-    minVersion: 'TLSv1.2',
     // Explicit, so that no one mistakes its absence for an option: never false (H14).
     rejectUnauthorized: true,
   };
   // SNI carries DNS names only (RFC 6066 §3).
   if (target.ipLiteral === 0) tls.servername = target.hostname;
-  if (ca !== undefined) tls.ca = [...ca];
   return tls;
 }
 

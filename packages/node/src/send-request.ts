@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import { Client, type Dispatcher } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
 import type { FetchTarget } from './fetch-target.js';
@@ -11,7 +12,8 @@ export interface ExchangeSettings {
   readonly maxHeaderBytes: number;
   /** A backstop for undici's own header/body timers; the deadline signal is the real limit. */
   readonly deadlineMs: number;
-  readonly ca: readonly string[] | undefined;
+  /** Trusted roots and TLS floor, built once per fetcher. */
+  readonly secureContext: SecureContext;
 }
 
 /** A response whose head has arrived; the body is still on the wire. */
@@ -53,7 +55,7 @@ export function openPinned(
       addresses,
       policy: settings.policy,
       connectTimeoutMs: settings.connectTimeoutMs,
-      ca: settings.ca,
+      secureContext: settings.secureContext,
       signal,
       onPeer: (peer) => (address = peer),
     }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { createSecureContext } from 'node:tls';
 import { isCimdError, type CimdError } from '@cimd/core';
 import { checkTarget } from '../src/fetch-target.js';
 import { pinnedConnector, pinnedLookup } from '../src/pinned-connect.js';
@@ -37,7 +38,7 @@ function connectWith(
     addresses,
     policy: { allowLoopback },
     connectTimeoutMs: 2000,
-    ca: undefined,
+    secureContext: createSecureContext(),
     signal: new AbortController().signal,
     onPeer: () => assert.fail('a refused peer must not be reported as connected'),
   });
