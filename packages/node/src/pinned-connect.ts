@@ -56,7 +56,10 @@ export function pinnedConnector(options: PinnedConnectOptions): buildConnector.c
 
     const tcp = tcpConnect({ host: target.hostname, port: target.port, lookup: pinnedLookup(target.hostname, addresses) });
     socket = tcp;
-    tcp.once('error', (error: Error) => settle(connectError(target, addresses, error)));
+    // Before TLS starts, a socket error is a connect failure; once it has started, a TLS one.
+    tcp.once('error', (error: Error) =>
+      settle(socket === tcp ? connectError(target, addresses, error) : tlsError(target, error)),
+    );
     tcp.once('connect', () => {
       const peer = tcp.remoteAddress ?? '(unknown)';
       const checked = addresses.some((a) => sameAddress(a.address, peer));
