@@ -288,6 +288,14 @@ export const REASONS = {
     requirement: 'R36',
     summary: 'The client metadata cache could not be read or written',
   },
+
+  // --- Authorization server storage (@cimd/server store) ------------------------------------------
+  'store-conflict': {
+    wire: 'server_error',
+    summary: 'A record with the same unique key (id, username, code or token hash) is already stored',
+  },
+  'store-not-found': { wire: 'server_error', summary: 'The record to update is not stored' },
+  'store-closed': { wire: 'server_error', summary: 'The store was used after it was closed' },
 } as const satisfies Record<string, ReasonInfo>;
 
 /** A stable, machine-readable reason code. */

@@ -1,0 +1,48 @@
+import type { Gate } from '../gate.js';
+import type { SessionRecord, SessionStore } from '../sessions.js';
+import type { Sweepable } from '../sweepable.js';
+import type { SqliteDatabase } from './database.js';
+import { insertUnique } from './rows.js';
+
+interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  auth_time: number;
+  expires_at: number;
+}
+
+const COLUMNS = 'id_hash, user_id, auth_time, expires_at';
+
+/** Login sessions in SQLite. */
+export function createSqliteSessionStore(db: SqliteDatabase, gate: Gate): SessionStore & Sweepable {
+  const insert = db.prepare<SessionRow>(`INSERT INTO sessions (${COLUMNS}) VALUES (@id_hash, @user_id, @auth_time, @expires_at)`);
+  const read = db.prepare<[string, number], SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE id_hash = ? AND expires_at > ?`);
+  const remove = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?');
+  const sweep = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+  return {
+    create: (record) =>
+      gate.run(() =>
+        insertUnique(
+          () =>
+            insert.run({
+              id_hash: record.idHash,
+              user_id: record.userId,
+              auth_time: record.authTime,
+              expires_at: record.expiresAt,
+            }),
+          'session',
+        ),
+      ),
+    get: (idHash, now) =>
+      gate.run((): SessionRecord | undefined => {
+        const row = read.get(idHash, now);
+        if (row === undefined) return undefined;
+        return { idHash: row.id_hash, userId: row.user_id, authTime: row.auth_time, expiresAt: row.expires_at };
+      }),
+    delete: (idHash) =>
+      gate.run(() => {
+        remove.run(idHash);
+      }),
+    sweep: (now) => sweep.run(now).changes,
+  };
+}
