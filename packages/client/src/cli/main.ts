@@ -1,5 +1,6 @@
 import { IMPLEMENTED_DRAFT } from '@cimd/core';
 import { CHECK_URL_HELP, checkUrlCommand } from './check-url-command.js';
+import { FETCH_HELP, fetchCommand } from './fetch-command.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 import { VALIDATE_HELP, validateCommand } from './validate-command.js';
 
@@ -16,6 +17,11 @@ const VERBS: Readonly<Record<string, Verb>> = {
     summary: 'validate a metadata document as the authorization server will',
     help: VALIDATE_HELP,
     run: validateCommand,
+  },
+  fetch: {
+    summary: "fetch and judge a client's document as the authorization server does",
+    help: FETCH_HELP,
+    run: fetchCommand,
   },
   'check-url': {
     summary: 'check a Client Identifier URL against the draft-03 rules',
