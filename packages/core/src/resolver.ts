@@ -130,6 +130,12 @@ export interface ClientResolverOptions {
 export interface ClientResolver {
   /** Validated, negotiated metadata for `clientId`, or a `CimdError` (and no other error). */
   resolve(clientId: string, options: { readonly use: ResolveUse }): Promise<ResolvedClient>;
+  /**
+   * The client from a fresh cache entry only: never fetches, never refreshes, never serves a stale
+   * copy. Undefined when the client_id breaks the URL rules, is not admitted or is not cached.
+   * For decisions that must not cause network traffic (prompt=none before login).
+   */
+  peek(clientId: string): Promise<ResolvedClient | undefined>;
   /** Forget the cached document of `clientId` (e.g. an operator's "refetch now"). */
   invalidate(clientId: string): Promise<void>;
   /** Settles when every background refresh started so far has finished (shutdown, tests). */
@@ -434,8 +440,22 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
     }
   }
 
+  async function peek(clientId: string): Promise<ResolvedClient | undefined> {
+    const check = checkClientIdUrl(clientId, evaluate.urlPolicy);
+    if (!check.accepted || check.url === undefined) return undefined;
+    try {
+      await admit(clientId, check.url);
+    } catch {
+      return undefined;
+    }
+    const cached = await usable(clientId, await cacheGet(clientId), check.warnings);
+    if (cached === undefined || clock.now() >= cached.entry.freshUntil) return undefined;
+    return resolved(clientId, cached, 'cache-hit');
+  }
+
   return {
     resolve,
+    peek,
     async invalidate(clientId) {
       refreshAttempts.delete(clientId);
       await cacheDelete(clientId);

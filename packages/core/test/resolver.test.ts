@@ -307,3 +307,27 @@ describe('refresh-ahead (R30)', () => {
     assert.equal(fetcher.count(), 1);
   });
 });
+
+describe('peek: cache only, for decisions that must not cause traffic (H20)', () => {
+  test('peek never fetches: undefined before any resolution, the client once cached, undefined after expiry', async () => {
+    const { clock, fetcher, resolver } = setup(NO_REFRESH_AHEAD);
+    fetcher.serve(ID, { body: documentFor(ID), headers: { 'cache-control': 'max-age=600' } });
+    assert.equal(await resolver.peek(ID), undefined);
+    assert.equal(fetcher.count(), 0);
+    await resolver.resolve(ID, { use: 'authorize' });
+    const peeked = await resolver.peek(ID);
+    assert.equal(peeked?.clientId, ID);
+    assert.equal(peeked?.source, 'cache-hit');
+    clock.advance(600 * SECOND);
+    assert.equal(await resolver.peek(ID), undefined, 'a stale entry is never peeked');
+    assert.equal(fetcher.count(), 1);
+  });
+
+  test('peek answers undefined for a client_id that breaks the URL rules or is not admitted', async () => {
+    const { fetcher, resolver } = setup({ hooks: { admit: () => 'deny' } });
+    fetcher.serve(ID, { body: documentFor(ID) });
+    assert.equal(await resolver.peek('http://app.example/c'), undefined);
+    assert.equal(await resolver.peek(ID), undefined);
+    assert.equal(fetcher.count(), 0);
+  });
+});

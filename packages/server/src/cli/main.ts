@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util';
+import { IMPLEMENTED_DRAFT, isCimdError, systemClock } from '@cimd/core';
+import { PACKAGE_VERSION } from '@cimd/node';
+import { ENV_VARIABLES, type ConfigInput } from '../config.js';
+import { createLogger } from '../observability/logger.js';
+import { openStores } from '../server.js';
+import { createSigningKeys } from '../tokens/signing-keys.js';
+import { secureRandom } from '../util/random.js';
+import { loadConfig } from './load-config.js';
+import { startServer, type RunningServer } from './start.js';
+import { createUser, generatePassword, resetPassword } from './users-command.js';
+
+export interface CliEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Read standard input (for passwords). */
+  readonly readStdin: () => Promise<string>;
+}
+
+export const HELP = `cimd-server ${PACKAGE_VERSION}: an OAuth 2.1 authorization server for Client ID Metadata Document clients
+(${IMPLEMENTED_DRAFT})
+
+Usage:
+  cimd-server [start] [options]             run the server
+  cimd-server users add <name> [options]    create a local account (password from standard input,
+                                            or generated and printed with --generate-password)
+  cimd-server users reset-password <name>   set a new password (from standard input)
+  cimd-server keys rotate [--overlap-s N]   publish a new signing key; it signs after N seconds (default 3600)
+  cimd-server config check [options]        validate the configuration and print it
+
+Options:
+  --config <file>            a JSON configuration file (see docs/configuration.md)
+  --host <address>           listen address (default 127.0.0.1)
+  --port <n>                 listen port (default 8080; 0 picks a free one)
+  --issuer <url>             the issuer identifier (default http://<host>:<port>)
+  --store <url>              sqlite:<path> (default sqlite:.data/cimd.db) or memory:
+  --dev                      development mode with the demo: a development CIMD Service, a demo
+                             app at /demo and a demo user; loopback only
+  --service-port <n>         port of the development CIMD Service (default 8443)
+  --reset-demo-password      give the demo user a new password (printed once)
+  --resolve <host:address>   development only: resolve host to address, like curl --resolve (repeatable)
+  --ca <file>                development only: trust an extra CA (PEM) for client-chosen URLs
+  --allow-loopback           development only: allow fetching from 127.0.0.0/8 and ::1
+  -h, --help                 this help
+
+Environment: ${Object.entries(ENV_VARIABLES)
+  .map(([k, v]) => `${k} (${v})`)
+  .join(', ')}.
+`;
+
+const FLAGS = {
+  config: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  issuer: { type: 'string' },
+  store: { type: 'string' },
+  dev: { type: 'boolean' },
+  'service-port': { type: 'string' },
+  'reset-demo-password': { type: 'boolean' },
+  resolve: { type: 'string', multiple: true },
+  ca: { type: 'string' },
+  'allow-loopback': { type: 'boolean' },
+  'generate-password': { type: 'boolean' },
+  'overlap-s': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number, not "${value}"`);
+  return n;
+}
+
+function resolveFlags(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const at = v.lastIndexOf(':');
+    if (at <= 0 || at === v.length - 1) throw new Error(`--resolve takes host:address, not "${v}"`);
+    out[v.slice(0, at).toLowerCase()] = v.slice(at + 1).replace(/^\[|\]$/g, '');
+  }
+  return out;
+}
+
+/** Run the server CLI. Resolves with the running server for `start`, or an exit status. */
+export async function runServerCli(argv: readonly string[], io: CliEnvironment): Promise<RunningServer | number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr(`cimd-server: ${(e as Error).message}\nRun "cimd-server --help" for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const [command = 'start', sub, name] = positionals;
+  try {
+    const dev = values.dev === true;
+    const server: Record<string, unknown> = {};
+    if (values.host !== undefined) server['host'] = values.host;
+    const port = integer(values.port, 'port');
+    if (port !== undefined) server['port'] = port;
+    if (values.issuer !== undefined) server['issuer'] = values.issuer;
+    if (dev) server['mode'] = 'development';
+    const fetch: Record<string, unknown> = {};
+    if (values.resolve !== undefined) fetch['resolve'] = resolveFlags(values.resolve);
+    if (values.ca !== undefined) fetch['extraCaFile'] = values.ca;
+    if (values['allow-loopback'] === true) fetch['allowLoopback'] = true;
+    const flags: ConfigInput = {
+      server,
+      fetch,
+      ...(values.store === undefined ? {} : { stores: { url: values.store } }),
+    };
+    const config = await loadConfig(values.config, io.env, flags);
+
+    if (command === 'start') {
+      return await startServer({
+        config,
+        demo: dev,
+        servicePort: integer(values['service-port'], 'service-port') ?? 8443,
+        resetDemoPassword: values['reset-demo-password'] === true,
+        say: (line) => io.stderr(`${line}\n`),
+      });
+    }
+    if (command === 'config' && sub === 'check') {
+      io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+      return 0;
+    }
+    const stores = await openStores(config, systemClock);
+    try {
+      if (command === 'users' && (sub === 'add' || sub === 'reset-password') && name !== undefined) {
+        const generated = values['generate-password'] === true;
+        const password = generated ? generatePassword(secureRandom) : (await io.readStdin()).replace(/\r?\n$/, '');
+        if (sub === 'add') await createUser(stores, secureRandom, name, password, systemClock.now());
+        else await resetPassword(stores, name, password);
+        io.stdout(
+          generated ? `${name.toLowerCase()} ${password}\n` : `${sub === 'add' ? 'created' : 'updated'} ${name.toLowerCase()}\n`,
+        );
+        return 0;
+      }
+      if (command === 'keys' && sub === 'rotate') {
+        const overlap = (integer(values['overlap-s'], 'overlap-s') ?? 3600) * 1000;
+        const keys = createSigningKeys(stores.keys, systemClock);
+        await keys.current();
+        const kid = await keys.rotate(overlap, config.limits.accessTokenTtlS * 1000);
+        io.stdout(`new signing key ${kid} signs from ${new Date(systemClock.now() + overlap).toISOString()}\n`);
+        return 0;
+      }
+    } finally {
+      await stores.close();
+    }
+    io.stderr(`cimd-server: unknown command "${positionals.join(' ')}"\nRun "cimd-server --help" for usage.\n`);
+    return 2;
+  } catch (e) {
+    const message = isCimdError(e) ? e.message : e instanceof Error ? e.message : String(e);
+    io.stderr(`cimd-server: ${message}\n`);
+    if (!isCimdError(e) && !(e instanceof Error && /^--|must|already|There is no/.test(e.message))) {
+      createLogger('error').error({ err: e }, 'start failed');
+    }
+    return isCimdError(e) && e.code === 'config-invalid' ? 2 : 1;
+  }
+}

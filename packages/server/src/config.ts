@@ -1,0 +1,335 @@
+import { isProfileName, type ProfileName } from '@cimd/core';
+
+/**
+ * The server's configuration: a few small groups, each with documented defaults
+ * (`docs/configuration.md`). Built by `loadConfig` from defaults, an optional JSON file and
+ * environment variables, and validated before anything starts.
+ */
+export interface ServerConfig {
+  readonly server: ServerGroup;
+  readonly limits: LimitsGroup;
+  readonly policy: PolicyGroup;
+  readonly fetch: FetchGroup;
+  readonly stores: StoresGroup;
+  readonly clients: ClientsGroup;
+  readonly logging: LoggingGroup;
+}
+
+export interface ServerGroup {
+  /** The issuer identifier (RFC 8414): https, or http only on loopback in development mode. */
+  readonly issuer: string;
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host: string;
+  /** Port to listen on (default 8080). */
+  readonly port: number;
+  /**
+   * `production` (default) or `development`. Development mode allows the development fetch
+   * options (loopback fetches, a resolver override, an extra CA) and the demo, and only when
+   * the server listens on loopback.
+   */
+  readonly mode: 'production' | 'development';
+}
+
+export interface LimitsGroup {
+  /** Authorization code lifetime, seconds (default 60; OAuth 2.1 recommends at most 10 min). */
+  readonly codeTtlS: number;
+  /** Access token lifetime, seconds (default 600). */
+  readonly accessTokenTtlS: number;
+  /** Refresh token lifetime, seconds (default 14 days); each use rotates it. */
+  readonly refreshTokenTtlS: number;
+  /** Absolute lifetime of a grant, seconds (default 90 days). */
+  readonly grantTtlS: number;
+  /** How long an authorization request may wait for login and consent, seconds (default 600). */
+  readonly interactionTtlS: number;
+  /** Login session lifetime, seconds (default 8 hours). */
+  readonly sessionTtlS: number;
+  /** Failed logins per account within `loginWindowS` before further attempts are refused (default 5). */
+  readonly loginFailuresPerAccount: number;
+  /** Failed logins per client address within `loginWindowS` (default 50). */
+  readonly loginFailuresPerAddress: number;
+  /** Window of the login throttles, seconds (default 900). */
+  readonly loginWindowS: number;
+  /** Largest accepted form body, bytes (default 16384). */
+  readonly maxFormBytes: number;
+}
+
+export interface ScopeDefinition {
+  readonly name: string;
+  /** What the consent page says, in plain words. */
+  readonly description: string;
+}
+
+export interface PolicyGroup {
+  /** Validation profile for client metadata documents (default `draft-03`). */
+  readonly profile: ProfileName;
+  /** Scopes this server knows (default: `openid`-free basics; see DEFAULT_SCOPES). */
+  readonly scopes: readonly ScopeDefinition[];
+  /**
+   * Resource indicators (RFC 8707) this server issues tokens for, compared after canonicalising
+   * scheme and host case. Empty (the default) accepts any absolute https resource, or http on loopback.
+   */
+  readonly resources: readonly string[];
+  /** Audience when a request names no resource (default: none, so `aud` is the issuer). */
+  readonly defaultResource: string | undefined;
+  /** Log the user in before fetching an unknown client's document (default true; slides, SSRF). */
+  readonly authenticateBeforeFetch: boolean;
+  /** Client authentication methods accepted for CIMD clients, in order of preference. */
+  readonly authMethods: readonly string[];
+  /** A query in a client_id: `warn` (default) or `reject` (R6). */
+  readonly clientIdQuery: 'warn' | 'reject';
+  /** A client_id path of "/": `warn` (default) or `reject` (R11). */
+  readonly clientIdRootPath: 'warn' | 'reject';
+  /** Let `http://localhost` redirects use any port, like the IP loopback literals (default true). */
+  readonly localhostPortVariance: boolean;
+  /** Dynamic Client Registration for older clients (default false; MCP 2026-07-28 deprecates it). */
+  readonly dynamicRegistration: boolean;
+  /**
+   * Origins of CIMD Services (draft-03 Appendix A) whose clients are marked "in development" and
+   * get less trust (R76, R83). The development demo adds its own service. Default: none.
+   */
+  readonly cimdServices: readonly string[];
+}
+
+export interface FetchGroup {
+  /** Byte cap for metadata documents (default 5120; some large clients need more). */
+  readonly maxDocumentBytes: number;
+  /** Overall deadline of one fetch, ms (default 5000). */
+  readonly timeoutMs: number;
+  /** Cache lifetime bounds, seconds (defaults 300 and 86400). */
+  readonly minCacheS: number;
+  readonly maxCacheS: number;
+  /** Development only: `host → address` overrides, like curl's --resolve. */
+  readonly resolve: Readonly<Record<string, string>>;
+  /** Development only: a PEM file of an extra trusted CA. */
+  readonly extraCaFile: string | undefined;
+  /** Development only: allow fetching from 127.0.0.0/8 and ::1 (never other private ranges, R70). */
+  readonly allowLoopback: boolean;
+}
+
+export interface StoresGroup {
+  /** `sqlite:<path>` (default `sqlite:.data/cimd.db`) or `memory:`. */
+  readonly url: string;
+}
+
+export interface StaticClient {
+  /** Any string; an https URL here is a pre-registered id and is never fetched (R60). */
+  readonly client_id: string;
+  readonly client_name?: string;
+  readonly redirect_uris: readonly string[];
+  /** `none` for public clients (default). */
+  readonly token_endpoint_auth_method?: string;
+  readonly grant_types?: readonly string[];
+}
+
+export interface ResourceServer {
+  /** The resource server's identifier for introspection (HTTP Basic user name). */
+  readonly id: string;
+  /** Its introspection secret (HTTP Basic password); compared in constant time. */
+  readonly secret: string;
+}
+
+export interface ClientsGroup {
+  readonly static: readonly StaticClient[];
+  readonly resourceServers: readonly ResourceServer[];
+}
+
+export interface LoggingGroup {
+  /** pino level (default `info`). */
+  readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_SCOPES: readonly ScopeDefinition[] = [
+  { name: 'profile', description: 'See your user name' },
+  { name: 'offline_access', description: 'Stay connected when you are away (refresh tokens)' },
+  { name: 'read', description: 'Read your data' },
+  { name: 'write', description: 'Change your data' },
+];
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  server: { issuer: 'http://127.0.0.1:8080', host: '127.0.0.1', port: 8080, mode: 'production' },
+  limits: {
+    codeTtlS: 60,
+    accessTokenTtlS: 600,
+    refreshTokenTtlS: 14 * 24 * 3600,
+    grantTtlS: 90 * 24 * 3600,
+    interactionTtlS: 600,
+    sessionTtlS: 8 * 3600,
+    loginFailuresPerAccount: 5,
+    loginFailuresPerAddress: 50,
+    loginWindowS: 900,
+    maxFormBytes: 16_384,
+  },
+  policy: {
+    profile: 'draft-03',
+    scopes: DEFAULT_SCOPES,
+    resources: [],
+    defaultResource: undefined,
+    authenticateBeforeFetch: true,
+    authMethods: ['none'],
+    clientIdQuery: 'warn',
+    clientIdRootPath: 'warn',
+    localhostPortVariance: true,
+    dynamicRegistration: false,
+    cimdServices: [],
+  },
+  fetch: {
+    maxDocumentBytes: 5120,
+    timeoutMs: 5000,
+    minCacheS: 300,
+    maxCacheS: 86_400,
+    resolve: {},
+    extraCaFile: undefined,
+    allowLoopback: false,
+  },
+  stores: { url: 'sqlite:.data/cimd.db' },
+  clients: { static: [], resourceServers: [] },
+  logging: { level: 'info' },
+};
+
+/** A partial configuration as found in a file: every group and member optional. */
+export type ConfigInput = { readonly [G in keyof ServerConfig]?: Partial<ServerConfig[G]> };
+
+/** Environment variables read by {@link configFromEnv}, with the member each sets. */
+export const ENV_VARIABLES: Readonly<Record<string, string>> = {
+  CIMD_ISSUER: 'server.issuer',
+  CIMD_HOST: 'server.host',
+  CIMD_PORT: 'server.port',
+  CIMD_MODE: 'server.mode',
+  CIMD_STORE: 'stores.url',
+  CIMD_PROFILE: 'policy.profile',
+  CIMD_LOG_LEVEL: 'logging.level',
+  CIMD_MAX_DOCUMENT_BYTES: 'fetch.maxDocumentBytes',
+};
+
+/** The environment variables as a partial configuration (numbers parsed; validation later). */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>>): ConfigInput {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, path] of Object.entries(ENV_VARIABLES)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const [group, member] = path.split('.') as [string, string];
+    const numeric = member === 'port' || member === 'maxDocumentBytes';
+    (out[group] ??= {})[member] = numeric ? Number(value) : value;
+  }
+  return out;
+}
+
+/** Merge partial configurations over the defaults, later ones winning, member by member. */
+export function mergeConfig(...inputs: readonly ConfigInput[]): ServerConfig {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const group of Object.keys(DEFAULT_CONFIG) as (keyof ServerConfig)[]) {
+    out[group] = { ...DEFAULT_CONFIG[group] };
+    for (const input of inputs) Object.assign(out[group], input[group] ?? {});
+  }
+  return out as unknown as ServerConfig;
+}
+
+/** Every problem with a configuration, as sentences naming the member; empty when valid. */
+export function configProblems(config: ServerConfig, input: readonly ConfigInput[] = []): string[] {
+  const problems: string[] = [];
+  const p = (cond: boolean, message: string): void => {
+    if (!cond) problems.push(message);
+  };
+  for (const i of input) {
+    for (const [group, members] of Object.entries(i)) {
+      const known = DEFAULT_CONFIG[group as keyof ServerConfig] as object | undefined;
+      if (known === undefined) {
+        problems.push(`unknown group "${group}" (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
+        continue;
+      }
+      for (const member of Object.keys(members)) {
+        if (!Object.hasOwn(known, member)) problems.push(`unknown member "${group}.${member}"`);
+      }
+    }
+  }
+  const { server, limits, policy, fetch, stores, clients } = config;
+  let issuer: URL | undefined;
+  try {
+    issuer = new URL(server.issuer);
+  } catch {
+    problems.push(`server.issuer "${server.issuer}" is not a URL`);
+  }
+  const loopbackHost = (h: string): boolean =>
+    h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+  if (issuer !== undefined) {
+    p(
+      issuer.search === '' && issuer.hash === '',
+      `server.issuer "${server.issuer}" must have no query or fragment (RFC 8414 §2)`,
+    );
+    p(
+      issuer.protocol === 'https:' || (issuer.protocol === 'http:' && loopbackHost(issuer.hostname)),
+      `server.issuer "${server.issuer}" must be https (http is allowed only on loopback)`,
+    );
+    p(!server.issuer.endsWith('/'), `server.issuer "${server.issuer}" must not end with "/"`);
+  }
+  p(
+    server.mode === 'production' || server.mode === 'development',
+    `server.mode must be "production" or "development", not "${String(server.mode)}"`,
+  );
+  p(
+    Number.isInteger(server.port) && server.port >= 0 && server.port <= 65535,
+    `server.port must be 0..65535, not ${String(server.port)}`,
+  );
+  p(typeof server.host === 'string' && server.host !== '', 'server.host must be a non-empty string');
+  for (const [k, v] of Object.entries(limits)) {
+    p(Number.isInteger(v) && (v as number) > 0, `limits.${k} must be a positive whole number, not ${String(v)}`);
+  }
+  p(limits.codeTtlS <= 600, `limits.codeTtlS must be at most 600 (OAuth 2.1 §4.1.2), not ${limits.codeTtlS}`);
+  p(limits.refreshTokenTtlS <= limits.grantTtlS, 'limits.refreshTokenTtlS must not exceed limits.grantTtlS');
+  p(isProfileName(policy.profile), `policy.profile "${String(policy.profile)}" is unknown (draft-03, mcp-2025-11-25)`);
+  p(Array.isArray(policy.scopes) && policy.scopes.length > 0, 'policy.scopes must list at least one scope');
+  for (const s of policy.scopes) {
+    p(/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s.name), `policy.scopes: "${s.name}" is not a valid scope token (RFC 6749 §3.3)`);
+  }
+  for (const r of policy.resources) p(isResourceUri(r), `policy.resources: "${r}" is not an absolute URI without a fragment`);
+  if (policy.defaultResource !== undefined)
+    p(isResourceUri(policy.defaultResource), 'policy.defaultResource must be an absolute URI');
+  p(policy.authMethods.length > 0, 'policy.authMethods must list at least one method');
+  for (const m of policy.authMethods) {
+    p(
+      ['none', 'private_key_jwt', 'attest_jwt_client_auth'].includes(m),
+      `policy.authMethods: "${m}" is not supported by this server`,
+    );
+  }
+  p(['warn', 'reject'].includes(policy.clientIdQuery), 'policy.clientIdQuery must be "warn" or "reject"');
+  p(['warn', 'reject'].includes(policy.clientIdRootPath), 'policy.clientIdRootPath must be "warn" or "reject"');
+  for (const k of ['maxDocumentBytes', 'timeoutMs', 'minCacheS', 'maxCacheS'] as const) {
+    p(Number.isInteger(fetch[k]) && fetch[k] > 0, `fetch.${k} must be a positive whole number, not ${String(fetch[k])}`);
+  }
+  p(fetch.minCacheS <= fetch.maxCacheS, 'fetch.minCacheS must not exceed fetch.maxCacheS');
+  const devOptions = Object.keys(fetch.resolve).length > 0 || fetch.extraCaFile !== undefined || fetch.allowLoopback;
+  if (devOptions) {
+    p(
+      server.mode === 'development',
+      'fetch.resolve, fetch.extraCaFile and fetch.allowLoopback exist only in development mode (server.mode)',
+    );
+    p(loopbackHost(server.host), `development fetch options need the server bound to loopback, not "${server.host}" (R70)`);
+  }
+  if (server.mode === 'development')
+    p(loopbackHost(server.host), `development mode needs server.host on loopback, not "${server.host}"`);
+  p(/^(sqlite:.+|memory:)$/.test(stores.url), `stores.url "${stores.url}" must be "sqlite:<path>" or "memory:"`);
+  const ids = new Set<string>();
+  for (const c of clients.static) {
+    p(typeof c.client_id === 'string' && c.client_id !== '', 'clients.static: every client needs a client_id');
+    p(!ids.has(c.client_id), `clients.static: client_id "${c.client_id}" appears twice`);
+    ids.add(c.client_id);
+    p(
+      Array.isArray(c.redirect_uris) && c.redirect_uris.length > 0,
+      `clients.static "${c.client_id}": redirect_uris must not be empty`,
+    );
+  }
+  for (const rs of clients.resourceServers) {
+    p(
+      typeof rs.id === 'string' && rs.id !== '' && typeof rs.secret === 'string',
+      'clients.resourceServers: each needs an id and a secret',
+    );
+    p((rs.secret ?? '').length >= 16, `clients.resourceServers "${rs.id}": the secret must have at least 16 characters`);
+  }
+  return problems;
+}
+
+/** RFC 8707 §2: an absolute URI with no fragment. */
+export function isResourceUri(value: string): boolean {
+  if (!URL.canParse(value) || value.includes('#')) return false;
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value);
+}

@@ -1,0 +1,108 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { systemClock, type Clock, type Fetcher } from '@cimd/core';
+import type { Authenticator } from './auth/authenticator.js';
+import type { ServerConfig } from './config.js';
+import { createContext, type ServerContext } from './context.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './observability/logger.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createMemoryStores } from './store/memory/memory-stores.js';
+import { openSqliteStores } from './store/sqlite/sqlite-stores.js';
+import type { Stores } from './store/stores.js';
+import type { ClientAuthMethod } from './token/client-auth.js';
+import { secureRandom, type Random } from './util/random.js';
+
+/** What a server is built from besides its configuration: every part replaceable (tests, embedding). */
+export interface ServerParts {
+  /** The safe transport for client-chosen URLs (see `buildFetcher`). */
+  readonly fetcher: Fetcher;
+  /** Default: opened from `config.stores.url`. */
+  readonly stores?: Stores;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly authenticator?: Authenticator;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly clientAuthMethods?: readonly ClientAuthMethod[];
+  /** Extra routes mounted before the server's own (the development demo uses this). */
+  readonly extend?: (app: Hono, ctx: ServerContext) => void;
+}
+
+/** A built server: the HTTP application plus what it holds open. */
+export interface CimdServer {
+  readonly app: Hono;
+  readonly context: ServerContext;
+  /** Handle one request in memory (tests, serverless adapters). */
+  fetch(request: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Open the stores named by `stores.url`. */
+export async function openStores(config: ServerConfig, clock: Clock): Promise<Stores> {
+  const url = config.stores.url;
+  if (url === 'memory:') return createMemoryStores({ clock });
+  if (url.startsWith('sqlite:')) return openSqliteStores({ path: url.slice('sqlite:'.length), clock });
+  throw new Error(`Unsupported stores.url "${url}"`);
+}
+
+/** Build the authorization server (no socket yet; see {@link listen}). */
+export async function createServer(config: ServerConfig, parts: ServerParts): Promise<CimdServer> {
+  const clock = parts.clock ?? systemClock;
+  const stores = parts.stores ?? (await openStores(config, clock));
+  const context = createContext({
+    config,
+    stores,
+    fetcher: parts.fetcher,
+    clock,
+    random: parts.random ?? secureRandom,
+    log: parts.logger ?? createLogger(config.logging.level),
+    metrics: parts.metrics ?? createMetrics(),
+    ...(parts.authenticator === undefined ? {} : { authenticator: parts.authenticator }),
+    ...(parts.clientAuthMethods === undefined ? {} : { methods: parts.clientAuthMethods }),
+  });
+  const app = createApp(context, parts.extend);
+  return {
+    app,
+    context,
+    fetch: async (request) => app.fetch(request),
+    async close() {
+      await context.resolver.drain();
+      await stores.close();
+    },
+  };
+}
+
+/** A server listening on a socket. */
+export interface ListeningServer {
+  /** The base URL actually bound (the port is known even when 0 was asked for). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listen on `host:port` (port 0 picks a free one). */
+export function listen(app: Hono, host: string, port: number): Promise<ListeningServer> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType | undefined;
+    try {
+      server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+        const shownHost = host.includes(':') ? `[${host}]` : host;
+        resolve({
+          url: `http://${shownHost}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server?.close(() => done());
+              if ('closeAllConnections' in (server as object))
+                (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+            }),
+        });
+      });
+      server.once('error', reject);
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+}

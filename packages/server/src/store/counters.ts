@@ -1,0 +1,10 @@
+/**
+ * Fixed-window counters for throttling (failed logins per account and per address, token rates).
+ * Contract: `increment` is atomic and returns the count in the current window, which starts at the
+ * first increment and lasts `windowMs`; after it the count starts again from 1.
+ */
+export interface CounterStore {
+  increment(key: string, windowMs: number, now: number): Promise<number>;
+  get(key: string, now: number): Promise<number>;
+  reset(key: string): Promise<void>;
+}
