@@ -72,16 +72,18 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
   if (clientId === undefined) {
     return errorPage(new CimdError('request-parameter-missing', 'client_id is required', { property: 'client_id' }));
   }
-  try {
-    deps.clients.checkUrl(clientId);
-  } catch (e) {
-    return errorPage(asCimdError(e));
+  const needsFetch = !(await deps.clients.isKnownWithoutFetch(clientId));
+  if (needsFetch) {
+    try {
+      deps.clients.checkUrl(clientId);
+    } catch (e) {
+      return errorPage(asCimdError(e));
+    }
   }
   const prompt = (single(params, 'prompt') ?? '').split(' ').filter((p) => p !== '');
   const promptNone = prompt.includes('none');
 
   let client: Client;
-  const needsFetch = !(await deps.clients.isKnownWithoutFetch(clientId));
   if (user === undefined && needsFetch && deps.config.policy.authenticateBeforeFetch) {
     if (!promptNone) return login(deps, input, now);
     const cached = await deps.peekClient(clientId);

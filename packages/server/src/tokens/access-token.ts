@@ -64,6 +64,7 @@ export async function verifyOwnAccessToken(
       issuer,
       typ: 'at+jwt',
       algorithms: ['ES256'],
+      requiredClaims: ['exp', 'iat', 'jti', 'sub'],
       currentDate: new Date(now),
     });
     return payload;
