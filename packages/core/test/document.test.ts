@@ -165,7 +165,7 @@ describe('credential restrictions (draft-03 §4.1: R21–R24, H12)', () => {
     assert.deepEqual(codes(v), ['jwks-and-jwks-uri']);
   });
 
-  test('R24: a software_statement whose claims carry a secret, a secret method or a private key is rejected', () => {
+  test('R24, R28: a software_statement whose claims carry a secret, a secret method or a private key is rejected', () => {
     const jwt = (claims: unknown): string => `${b64url({ alg: 'ES256' })}.${b64url(claims)}.c2ln`;
     assert.equal(evaluate(doc({ software_statement: jwt({ software_id: 'x' }) })).accepted, true);
     for (const claims of [

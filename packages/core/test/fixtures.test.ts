@@ -92,7 +92,7 @@ function load(file: string): { text: string; clientId: string } {
   return { text, clientId: (JSON.parse(text) as { client_id: string }).client_id };
 }
 
-describe('realistic documents', () => {
+describe('M-G2: realistic documents, judged by the draft-03 rules', () => {
   for (const f of FIXTURES) {
     const label = `${f.file}${f.options ? ` with ${JSON.stringify(f.options)}` : ''}`;
     test(`${f.accepted ? 'accepts' : 'rejects'} ${label}`, () => {

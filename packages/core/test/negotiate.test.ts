@@ -53,7 +53,7 @@ describe('client authentication negotiation (draft-03 §6)', () => {
     assert.ok(v.warnings.some((w) => w.code === 'auth-method-ignored'));
   });
 
-  test('R48: when the server supports none of the declared methods, the result is unauthorized_client', () => {
+  test('R48, R49: when the server (by policy) supports none of the declared methods, the result is unauthorized_client', () => {
     const v = evaluate({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: JWKS_URI }, NONE_ONLY);
     assert.deepEqual(codes(v), ['auth-method-unsupported']);
     assert.equal(v.accepted, false);

@@ -19,7 +19,7 @@ describe('admission policy before any fetch (H20)', () => {
     }
   });
 
-  test('H20: admission is asked on every resolution, so a client denied later is not served from the cache', async () => {
+  test('H20, R75: admission is asked on every resolution, so a client denied later is not served from the cache', async () => {
     let decision: 'allow' | 'deny' = 'allow';
     const { fetcher, resolver } = setup({ hooks: { admit: () => decision } });
     fetcher.serve(ID, { body: documentFor(ID), headers: MAX_AGE_600 });

@@ -12,7 +12,7 @@ function sha256(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('base64url')}`;
 }
 
-describe('fetch and cache (R29, R30, R36–R38, R77)', () => {
+describe('fetch and cache (R29, R30, R36–R38, R77, M-AS1, M-AS3)', () => {
   test('R29: an unknown client_id causes exactly one GET of that URL and yields validated, negotiated metadata', async () => {
     const { clock, fetcher, events, resolver } = setup();
     const body = documentFor(ID);

@@ -43,7 +43,7 @@ describe('H5: Content-Type parsing (RFC 9110 §8.3.1)', () => {
     });
   }
 
-  test('H5: JSON is application/json or application/<name>+json, nothing else', () => {
+  test('H5, R18: JSON is application/json or application/<name>+json, nothing else', () => {
     const json = (v: string): boolean => {
       const media = parseMediaType(v);
       return media !== undefined && isJsonMediaType(media);

@@ -47,7 +47,7 @@ const FORBIDDEN = [
 const PROXY = { host: '10.0.0.5', port: 8080 } as const;
 
 if (!inNetworkNamespace()) {
-  test('R69, R70, H2, H3: inside a private network namespace, no special-purpose address is ever connected to', async (t) => {
+  test('R34, R69, R70, H2, H3: inside a private network namespace, no special-purpose address is ever connected to', async (t) => {
     const pki = await createTestPki();
     try {
       const proxy = `http://${PROXY.host}:${PROXY.port}`;

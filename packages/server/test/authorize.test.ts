@@ -32,7 +32,7 @@ describe('authorization endpoint: the client and its redirect URI are verified f
   });
   after(() => h.close());
 
-  test('R35, H15: a fetch failure shows an error page with the reason and never redirects', async () => {
+  test('R35, R68, H15, M-AS7: a fetch failure shows an error page with the reason and never redirects', async () => {
     h.fetcher.serve(CLIENT_ID, { fail: 'fetch-timeout' });
     const page = await errorPageOf(await h.browser().get(`/authorize?${authorizeParams().toString()}`));
     assert.equal(reasonOf(page), 'fetch-timeout');
@@ -44,7 +44,7 @@ describe('authorization endpoint: the client and its redirect URI are verified f
     assert.equal(reasonOf(page), 'client-id-mismatch');
   });
 
-  test('R26, H15: an unregistered redirect_uri shows an error page and is never redirected to', async () => {
+  test('R26, H15, M-AS4: an unregistered redirect_uri shows an error page and is never redirected to', async () => {
     h.serve(CLIENT_ID, document());
     const params = authorizeParams({ redirect_uri: 'https://evil.example/callback' });
     const page = await errorPageOf(await h.browser().get(`/authorize?${params.toString()}`));
@@ -162,7 +162,7 @@ describe('authenticate before fetch (IETF 124 slides: SSRF mitigation)', () => {
   });
   after(() => h.close());
 
-  test('an unauthenticated request for an unknown client causes no fetch: login comes first', async () => {
+  test('M-AS1, R75: an unauthenticated request for an unknown client causes no fetch: login comes first, then exactly one fetch', async () => {
     const b = h.browser();
     const r = await b.get(`/authorize?${authorizeParams().toString()}`);
     assert.equal(r.status, 302);
@@ -221,6 +221,21 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
     assert.match(page, /Change your data/);
     assert.match(page, /<code>https:\/\/api\.example\/mcp<\/code>/, 'the resource is shown in its canonical form');
     assert.match(page, /calls itself “Example App” <span class="byline">\(name set by the app at app\.example\)/);
+  });
+
+  test('R78: the consent page loads nothing from third parties: a self-only CSP, no external references', async () => {
+    const id = h.newClient({ logo_uri: 'https://tracker.example/logo.png', client_uri: 'https://app.example/' });
+    const b = h.browser();
+    const first = await b.get(`/authorize?${authorizeParams({ client_id: id }).toString()}`);
+    const consent = await b.follow(await b.login(await b.follow(first), 'alice', PASSWORD));
+    const csp = consent.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /style-src 'self'/);
+    assert.match(csp, /img-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    const page = await consent.text();
+    assert.ok(!/(src|href)="https?:/.test(page), 'every resource is relative to this server');
+    assert.ok(!page.includes('tracker.example'), 'the logo is not hot-linked');
   });
 
   test('M-AS6: a client whose every redirect URI is loopback gets a warning', async () => {
@@ -419,7 +434,7 @@ describe('login', () => {
 });
 
 describe('pre-registered clients (R59, R60)', () => {
-  test('R60: a pre-registered https-looking client_id is never fetched', async () => {
+  test('R31, R60: a pre-registered https-looking client_id is never fetched', async () => {
     const id = 'https://vanity.example/app';
     const h = await createHarness({
       policy: { authenticateBeforeFetch: false },

@@ -31,7 +31,7 @@ describe('what the consent page shows (R66, R67, M-AS6)', () => {
     assert.deepEqual(v.notices, []);
   });
 
-  test('M-AS6: a redirect host other than the client host is named in a warning', () => {
+  test('M-AS6, R62: a redirect host other than the client host is named in a warning', () => {
     const v = consentView({
       ...base,
       client: client({ redirectUris: ['https://elsewhere.example/cb'] }),
@@ -71,7 +71,7 @@ describe('what the consent page shows (R66, R67, M-AS6)', () => {
     assert.ok(v.notices.some((n) => /com\.example\.app/.test(n.text)));
   });
 
-  test('R76: a client provisioned by a CIMD Service is marked as in development', () => {
+  test('R76, R83: a client provisioned by a CIMD Service is marked as in development', () => {
     const v = consentView({
       ...base,
       client: client(),
