@@ -66,7 +66,7 @@ describe('the development CIMD Service (draft-03 Appendix A)', () => {
   });
 
   test('R70: without development mode the service is unreachable: loopback is a special-purpose address', async () => {
-    const production = createSafeFetcher({ env: {}, lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const production = createSafeFetcher({ env: {}, lookup: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]) });
     await assert.rejects(
       production.fetch({ url: new URL(`${service.origin}/clients/app.json`), purpose: 'client-metadata' }),
       (e) => isCimdError(e) && e.code === 'fetch-blocked-address',
