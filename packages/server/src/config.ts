@@ -10,6 +10,7 @@ export interface ServerConfig {
   readonly limits: LimitsGroup;
   readonly policy: PolicyGroup;
   readonly fetch: FetchGroup;
+  readonly clientAuth: ClientAuthGroup;
   readonly stores: StoresGroup;
   readonly clients: ClientsGroup;
   readonly logging: LoggingGroup;
@@ -37,6 +38,10 @@ export interface LimitsGroup {
   readonly accessTokenTtlS: number;
   /** Refresh token lifetime, seconds (default 14 days); each use rotates it. */
   readonly refreshTokenTtlS: number;
+  /** Access token lifetime for clients that authenticated (private_key_jwt, attestation); default 600. */
+  readonly authenticatedAccessTokenTtlS: number;
+  /** Refresh token lifetime for clients that authenticated (default 14 days, like public clients). */
+  readonly authenticatedRefreshTokenTtlS: number;
   /** Absolute lifetime of a grant, seconds (default 90 days). */
   readonly grantTtlS: number;
   /** How long an authorization request may wait for login and consent, seconds (default 600). */
@@ -75,6 +80,11 @@ export interface PolicyGroup {
   readonly authenticateBeforeFetch: boolean;
   /** Client authentication methods accepted for CIMD clients, in order of preference. */
   readonly authMethods: readonly string[];
+  /**
+   * MCP SEP-3149: when a client and this server share an authenticated method, `none` is refused
+   * (default false: draft-03 §6 with RP Metadata Choices lets the client use any shared method, R53).
+   */
+  readonly rejectNoneWhenAuthenticatedShared: boolean;
   /** A query in a client_id: `warn` (default) or `reject` (R6). */
   readonly clientIdQuery: 'warn' | 'reject';
   /** A client_id path of "/": `warn` (default) or `reject` (R11). */
@@ -105,6 +115,55 @@ export interface FetchGroup {
   /** Development only: allow fetching from 127.0.0.0/8 and ::1 (never other private ranges, R70). */
   readonly allowLoopback: boolean;
 }
+
+/**
+ * Client authentication (`private_key_jwt`, RFC 7523 §2.2 with draft-ietf-oauth-rfc7523bis-11;
+ * `attest_jwt_client_auth`, draft-ietf-oauth-attestation-based-client-auth-11). Keys always come
+ * from the client's own metadata document (`jwks` or `jwks_uri`).
+ */
+export interface ClientAuthGroup {
+  /**
+   * `strict` (default): an assertion's `aud` is this server's issuer identifier and nothing else
+   * (rfc7523bis). `compat`: the token endpoint URL and the URL of the endpoint where the assertion
+   * is presented are accepted too (RFC 7523 §3, OpenID Connect Core §9).
+   */
+  readonly audience: 'strict' | 'compat';
+  /**
+   * `strict` (default): an assertion's `typ` is `client-authentication+jwt` (rfc7523bis §4) or
+   * `oauth-client-auth+jwt` (the CIMD -03 preview). `compat`: an untyped or `JWT`-typed assertion
+   * is accepted too (R50).
+   */
+  readonly assertionTyp: 'strict' | 'compat';
+  /** Longest accepted assertion or attestation PoP lifetime, seconds (default 300; J7). */
+  readonly maxAssertionLifetimeS: number;
+  /** Clock skew allowed on exp, nbf and iat, seconds (default 60; J7, J8). */
+  readonly clockSkewS: number;
+  /** Asymmetric JWS algorithms accepted (default ES256, ES384, EdDSA, PS256, RS256; J3). */
+  readonly algorithms: readonly string[];
+  /** A client's jwks_uri is fetched again on an unknown kid at most once per this many seconds (default 60; J2). */
+  readonly jwksRefetchIntervalS: number;
+  /** Require a server-provided challenge in attestation PoPs, offered at `/challenge` (default false). */
+  readonly attestationChallenge: boolean;
+  /** How long an attestation challenge stays usable, seconds (default 300). */
+  readonly attestationChallengeTtlS: number;
+  /** Oldest accepted client attestation by its iat, seconds (default 86400); older ones get use_fresh_attestation. */
+  readonly maxAttestationAgeS: number;
+}
+
+/** The JWS algorithms this server can verify for client authentication: asymmetric only. */
+export const CLIENT_AUTH_ALGORITHMS: readonly string[] = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+];
 
 export interface StoresGroup {
   /** `sqlite:<path>` (default `sqlite:.data/cimd.db`) or `memory:`. */
@@ -151,6 +210,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
     codeTtlS: 60,
     accessTokenTtlS: 600,
     refreshTokenTtlS: 14 * 24 * 3600,
+    authenticatedAccessTokenTtlS: 600,
+    authenticatedRefreshTokenTtlS: 14 * 24 * 3600,
     grantTtlS: 90 * 24 * 3600,
     interactionTtlS: 600,
     sessionTtlS: 8 * 3600,
@@ -166,6 +227,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     defaultResource: undefined,
     authenticateBeforeFetch: true,
     authMethods: ['none'],
+    rejectNoneWhenAuthenticatedShared: false,
     clientIdQuery: 'warn',
     clientIdRootPath: 'warn',
     localhostPortVariance: true,
@@ -180,6 +242,17 @@ export const DEFAULT_CONFIG: ServerConfig = {
     resolve: {},
     extraCaFile: undefined,
     allowLoopback: false,
+  },
+  clientAuth: {
+    audience: 'strict',
+    assertionTyp: 'strict',
+    maxAssertionLifetimeS: 300,
+    clockSkewS: 60,
+    algorithms: ['ES256', 'ES384', 'EdDSA', 'PS256', 'RS256'],
+    jwksRefetchIntervalS: 60,
+    attestationChallenge: false,
+    attestationChallengeTtlS: 300,
+    maxAttestationAgeS: 86_400,
   },
   stores: { url: 'sqlite:.data/cimd.db' },
   clients: { static: [], resourceServers: [] },
@@ -242,7 +315,7 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
       }
     }
   }
-  const { server, limits, policy, fetch, stores, clients } = config;
+  const { server, limits, policy, fetch, stores, clients, clientAuth } = config;
   let issuer: URL | undefined;
   try {
     issuer = new URL(server.issuer);
@@ -276,6 +349,10 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
   }
   p(limits.codeTtlS <= 600, `limits.codeTtlS must be at most 600 (OAuth 2.1 §4.1.2), not ${limits.codeTtlS}`);
   p(limits.refreshTokenTtlS <= limits.grantTtlS, 'limits.refreshTokenTtlS must not exceed limits.grantTtlS');
+  p(
+    limits.authenticatedRefreshTokenTtlS <= limits.grantTtlS,
+    'limits.authenticatedRefreshTokenTtlS must not exceed limits.grantTtlS',
+  );
   p(isProfileName(policy.profile), `policy.profile "${String(policy.profile)}" is unknown (draft-03, mcp-2025-11-25)`);
   p(Array.isArray(policy.scopes) && policy.scopes.length > 0, 'policy.scopes must list at least one scope');
   for (const s of policy.scopes) {
@@ -291,6 +368,11 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
       `policy.authMethods: "${m}" is not supported by this server`,
     );
   }
+  p(
+    typeof policy.rejectNoneWhenAuthenticatedShared === 'boolean',
+    'policy.rejectNoneWhenAuthenticatedShared must be true or false',
+  );
+  problems.push(...clientAuthProblems(clientAuth));
   p(['warn', 'reject'].includes(policy.clientIdQuery), 'policy.clientIdQuery must be "warn" or "reject"');
   p(['warn', 'reject'].includes(policy.clientIdRootPath), 'policy.clientIdRootPath must be "warn" or "reject"');
   for (const k of ['maxDocumentBytes', 'timeoutMs', 'minCacheS', 'maxCacheS'] as const) {
@@ -325,6 +407,38 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
     );
     p((rs.secret ?? '').length >= 16, `clients.resourceServers "${rs.id}": the secret must have at least 16 characters`);
   }
+  return problems;
+}
+
+/** Problems of the `clientAuth` group. */
+function clientAuthProblems(c: ClientAuthGroup): string[] {
+  const problems: string[] = [];
+  const p = (cond: boolean, message: string): void => {
+    if (!cond) problems.push(message);
+  };
+  p(c.audience === 'strict' || c.audience === 'compat', 'clientAuth.audience must be "strict" or "compat"');
+  p(c.assertionTyp === 'strict' || c.assertionTyp === 'compat', 'clientAuth.assertionTyp must be "strict" or "compat"');
+  for (const k of [
+    'maxAssertionLifetimeS',
+    'jwksRefetchIntervalS',
+    'attestationChallengeTtlS',
+    'maxAttestationAgeS',
+  ] as const) {
+    p(Number.isInteger(c[k]) && c[k] > 0, `clientAuth.${k} must be a positive whole number, not ${String(c[k])}`);
+  }
+  p(
+    Number.isInteger(c.clockSkewS) && c.clockSkewS >= 0 && c.clockSkewS <= 300,
+    `clientAuth.clockSkewS must be 0..300, not ${String(c.clockSkewS)}`,
+  );
+  p(c.maxAssertionLifetimeS <= 3600, 'clientAuth.maxAssertionLifetimeS must be at most 3600 (assertions are short-lived)');
+  p(Array.isArray(c.algorithms) && c.algorithms.length > 0, 'clientAuth.algorithms must list at least one algorithm');
+  for (const alg of c.algorithms ?? []) {
+    p(
+      CLIENT_AUTH_ALGORITHMS.includes(alg),
+      `clientAuth.algorithms: "${alg}" is not an asymmetric algorithm this server verifies (never none or HS*; J3)`,
+    );
+  }
+  p(typeof c.attestationChallenge === 'boolean', 'clientAuth.attestationChallenge must be true or false');
   return problems;
 }
 

@@ -45,7 +45,13 @@ export type AuthorizeOutcome =
   /** Send the browser to the client: a code or an error, always with `iss` (RFC 9207). */
   | { readonly type: 'redirect'; readonly location: string; readonly error?: CimdError; readonly clientId: string }
   | { readonly type: 'login'; readonly interaction: InteractionRecord }
-  | { readonly type: 'consent'; readonly interaction: InteractionRecord; readonly view: ConsentView };
+  /** Show the consent page; `redirectUri` is where its form's redirect chain ends (CSP form-action). */
+  | {
+      readonly type: 'consent';
+      readonly interaction: InteractionRecord;
+      readonly view: ConsentView;
+      readonly redirectUri: string;
+    };
 
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -172,6 +178,7 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
       return {
         type: 'consent',
         interaction,
+        redirectUri,
         view: consentView({
           client,
           redirectUri,

@@ -88,7 +88,7 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
           csrf: csrfToken(secret, outcome.interaction.id, 'consent'),
           view: outcome.view,
         });
-        return htmlPage(c, page, 200, single(outcome.interaction.params, 'redirect_uri') ?? undefined);
+        return htmlPage(c, page, 200, outcome.redirectUri);
       }
     }
   }
@@ -137,7 +137,7 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
     try {
       const id = c.req.query('interaction');
       const { record, secret } = await interactionFor(c, id);
-      return htmlPage(c, loginPage(loginInput(record, secret)), 200, undefined);
+      return htmlPage(c, loginPage(loginInput(record, secret)), 200, loginFormTarget(record));
     } catch (e) {
       if (isCimdError(e)) return showError(c, e);
       throw e;
@@ -169,7 +169,7 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
           username,
           error: 'Too many failed attempts. Wait a few minutes and try again.',
         });
-        return htmlPage(c, page, 429);
+        return htmlPage(c, page, 429, loginFormTarget(record));
       }
       const result =
         username === '' || password === ''
@@ -249,6 +249,11 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
     clearBrowserCookies(c, cookies);
     return redirect(c, '/', 303);
   });
+
+  /** Where a login may end: the requested redirect URI (if the client is already approved), if known. */
+  function loginFormTarget(record: InteractionRecord): string {
+    return single(record.params, 'redirect_uri') ?? 'unknown';
+  }
 
   function loginInput(record: InteractionRecord, secret: string) {
     const clientId = single(record.params, 'client_id');

@@ -44,13 +44,22 @@ export function formActionSource(redirectUri: string | undefined): string {
   return ` ${u.scheme.toLowerCase()}://${u.authority}`;
 }
 
-/** An HTML page with the strict headers of every page: CSP, no framing, no caching. */
+/**
+ * An HTML page with the strict headers of every page: CSP, no framing, no caching.
+ *
+ * `formTarget` is where the page's form submission may end after redirects: Chromium checks
+ * form-action against every hop of the redirect chain, and a login or consent POST ends at the
+ * client's redirect URI. `undefined`: the page's forms stay on this server. `'unknown'`: the end is
+ * not known yet (a login before the client's document is fetched, without a redirect_uri), so the
+ * page carries no form-action directive; its forms are ours and every value in it is escaped.
+ */
 export function htmlPage(c: Context, body: string, status = 200, formTarget?: string): Response {
+  const formAction = formTarget === 'unknown' ? [] : [`form-action 'self'${formActionSource(formTarget)}`];
   const csp = [
     "default-src 'none'",
     "style-src 'self'",
     "img-src 'self'",
-    `form-action 'self'${formActionSource(formTarget)}`,
+    ...formAction,
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
