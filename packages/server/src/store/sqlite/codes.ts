@@ -1,42 +1,9 @@
-import type { AuthorizationCodeRecord, CodeStore } from '../codes.js';
+import type { CodeStore } from '../codes.js';
 import type { Gate } from '../gate.js';
 import type { Sweepable } from '../sweepable.js';
 import type { SqliteDatabase } from './database.js';
-import { insertUnique, parseStringArray, toJson } from './rows.js';
-
-interface CodeRow {
-  code_hash: string;
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  redirect_uri: string;
-  scope: string;
-  resources: string;
-  code_challenge: string;
-  auth_time: number;
-  issued_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-
-const COLUMNS =
-  'code_hash, grant_id, client_id, user_id, redirect_uri, scope, resources, code_challenge, auth_time, issued_at, expires_at, used_at';
-
-function toRecord(row: CodeRow): AuthorizationCodeRecord {
-  return {
-    codeHash: row.code_hash,
-    grantId: row.grant_id,
-    clientId: row.client_id,
-    userId: row.user_id,
-    redirectUri: row.redirect_uri,
-    scope: parseStringArray(row.scope, 'authorization_codes.scope'),
-    resources: parseStringArray(row.resources, 'authorization_codes.resources'),
-    codeChallenge: row.code_challenge,
-    authTime: row.auth_time,
-    issuedAt: row.issued_at,
-    expiresAt: row.expires_at,
-  };
-}
+import { CODE_COLUMNS as COLUMNS, codeFromRow as toRecord, codeToRow, type CodeRow } from '../sql/rows.js';
+import { insertUnique } from './rows.js';
 
 /**
  * Authorization codes in SQLite. `consume` is one conditional UPDATE: of any number of callers,
@@ -59,27 +26,7 @@ export function createSqliteCodeStore(db: SqliteDatabase, gate: Gate): CodeStore
   );
   const sweep = db.prepare<[number]>('DELETE FROM authorization_codes WHERE expires_at <= ?');
   return {
-    save: (record) =>
-      gate.run(() =>
-        insertUnique(
-          () =>
-            insert.run({
-              code_hash: record.codeHash,
-              grant_id: record.grantId,
-              client_id: record.clientId,
-              user_id: record.userId,
-              redirect_uri: record.redirectUri,
-              scope: toJson(record.scope),
-              resources: toJson(record.resources),
-              code_challenge: record.codeChallenge,
-              auth_time: record.authTime,
-              issued_at: record.issuedAt,
-              expires_at: record.expiresAt,
-              used_at: null,
-            }),
-          'authorization code',
-        ),
-      ),
+    save: (record) => gate.run(() => insertUnique(() => insert.run(codeToRow(record)), 'authorization code')),
     consume: (codeHash, now) =>
       gate.run(() => {
         const claimed = claim.get({ codeHash, now });

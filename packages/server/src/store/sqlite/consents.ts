@@ -1,29 +1,7 @@
-import type { ConsentRecord, ConsentStore } from '../consents.js';
+import type { ConsentStore } from '../consents.js';
 import type { Gate } from '../gate.js';
 import type { SqliteDatabase } from './database.js';
-import { parseStringArray, toJson } from './rows.js';
-
-interface ConsentRow {
-  user_id: string;
-  client_id: string;
-  scope: string;
-  resources: string;
-  fingerprint: string;
-  granted_at: number;
-}
-
-const COLUMNS = 'user_id, client_id, scope, resources, fingerprint, granted_at';
-
-function toRecord(row: ConsentRow): ConsentRecord {
-  return {
-    userId: row.user_id,
-    clientId: row.client_id,
-    scope: parseStringArray(row.scope, 'consents.scope'),
-    resources: parseStringArray(row.resources, 'consents.resources'),
-    fingerprint: row.fingerprint,
-    grantedAt: row.granted_at,
-  };
-}
+import { CONSENT_COLUMNS as COLUMNS, consentFromRow as toRecord, consentToRow, type ConsentRow } from '../sql/rows.js';
 
 /** Consents in SQLite, one row per (user_id, client_id); `put` is an upsert. */
 export function createSqliteConsentStore(db: SqliteDatabase, gate: Gate): ConsentStore {
@@ -46,14 +24,7 @@ export function createSqliteConsentStore(db: SqliteDatabase, gate: Gate): Consen
       }),
     put: (record) =>
       gate.run(() => {
-        upsert.run({
-          user_id: record.userId,
-          client_id: record.clientId,
-          scope: toJson(record.scope),
-          resources: toJson(record.resources),
-          fingerprint: record.fingerprint,
-          granted_at: record.grantedAt,
-        });
+        upsert.run(consentToRow(record));
       }),
     revoke: (userId, clientId) =>
       gate.run(() => {

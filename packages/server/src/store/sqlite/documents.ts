@@ -1,32 +1,8 @@
-import type { CachedDocument, Clock, DocumentCache } from '@cimd/core';
+import type { Clock, DocumentCache } from '@cimd/core';
 import type { Gate } from '../gate.js';
 import type { Sweepable } from '../sweepable.js';
+import { DOCUMENT_COLUMNS as COLUMNS, documentFromRow as toEntry, documentToRow, type DocumentRow } from '../sql/rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface DocumentRow {
-  client_id: string;
-  body: string;
-  digest: string;
-  fetched_at: number;
-  fresh_until: number;
-  stale_until: number;
-  etag: string | null;
-  last_modified: string | null;
-}
-
-const COLUMNS = 'client_id, body, digest, fetched_at, fresh_until, stale_until, etag, last_modified';
-
-function toEntry(row: DocumentRow): CachedDocument {
-  return {
-    body: row.body,
-    digest: row.digest,
-    fetchedAt: row.fetched_at,
-    freshUntil: row.fresh_until,
-    staleUntil: row.stale_until,
-    ...(row.etag === null ? {} : { etag: row.etag }),
-    ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
-  };
-}
 
 /**
  * Validated client metadata documents in SQLite, so that a restart does not refetch every client.
@@ -57,16 +33,7 @@ export function createSqliteDocumentCache(db: SqliteDatabase, gate: Gate, clock:
       }),
     set: (clientId, entry) =>
       gate.run(() => {
-        upsert.run({
-          client_id: clientId,
-          body: entry.body,
-          digest: entry.digest,
-          fetched_at: entry.fetchedAt,
-          fresh_until: entry.freshUntil,
-          stale_until: entry.staleUntil,
-          etag: entry.etag ?? null,
-          last_modified: entry.lastModified ?? null,
-        });
+        upsert.run(documentToRow(clientId, entry));
       }),
     delete: (clientId) =>
       gate.run(() => {

@@ -1,39 +1,13 @@
 import type { Gate } from '../gate.js';
-import type { InteractionRecord, InteractionStore } from '../interactions.js';
+import type { InteractionStore } from '../interactions.js';
 import type { Sweepable } from '../sweepable.js';
 import type { SqliteDatabase } from './database.js';
-import { parseObject, toJson } from './rows.js';
-
-interface InteractionRow {
-  id: string;
-  params: string;
-  created_at: number;
-  expires_at: number;
-  user_id: string | null;
-  auth_time: number | null;
-}
-
-const COLUMNS = 'id, params, created_at, expires_at, user_id, auth_time';
-
-function toParams(text: string): InteractionRecord['params'] {
-  const params = parseObject(text, 'interactions.params');
-  for (const value of Object.values(params)) {
-    const ok = typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
-    if (!ok) throw new Error('Column interactions.params holds a value that is neither a string nor strings');
-  }
-  return params as InteractionRecord['params'];
-}
-
-function toRecord(row: InteractionRow): InteractionRecord {
-  return {
-    id: row.id,
-    params: toParams(row.params),
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    ...(row.user_id === null ? {} : { userId: row.user_id }),
-    ...(row.auth_time === null ? {} : { authTime: row.auth_time }),
-  };
-}
+import {
+  INTERACTION_COLUMNS as COLUMNS,
+  interactionFromRow as toRecord,
+  interactionToRow,
+  type InteractionRow,
+} from '../sql/rows.js';
 
 /** Pending interactions in SQLite. `save` inserts or replaces (the login step saves the record again). */
 export function createSqliteInteractionStore(db: SqliteDatabase, gate: Gate): InteractionStore & Sweepable {
@@ -51,14 +25,7 @@ export function createSqliteInteractionStore(db: SqliteDatabase, gate: Gate): In
   return {
     save: (record) =>
       gate.run(() => {
-        upsert.run({
-          id: record.id,
-          params: toJson(record.params),
-          created_at: record.createdAt,
-          expires_at: record.expiresAt,
-          user_id: record.userId ?? null,
-          auth_time: record.authTime ?? null,
-        });
+        upsert.run(interactionToRow(record));
       }),
     get: (id, now) =>
       gate.run(() => {

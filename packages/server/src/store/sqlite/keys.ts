@@ -1,34 +1,9 @@
 import type { Gate } from '../gate.js';
-import type { KeyStore, SigningKeyRecord } from '../keys.js';
+import type { KeyStore } from '../keys.js';
 import { storeNotFound } from '../store-errors.js';
 import type { SqliteDatabase } from './database.js';
-import { insertUnique, parseObject, toJson } from './rows.js';
-
-interface KeyRow {
-  kid: string;
-  alg: string;
-  private_jwk: string;
-  public_jwk: string;
-  created_at: number;
-  activates_at: number;
-  retires_at: number | null;
-  expires_at: number | null;
-}
-
-const COLUMNS = 'kid, alg, private_jwk, public_jwk, created_at, activates_at, retires_at, expires_at';
-
-function toRecord(row: KeyRow): SigningKeyRecord {
-  return {
-    kid: row.kid,
-    alg: row.alg,
-    privateJwk: parseObject(row.private_jwk, 'signing_keys.private_jwk'),
-    publicJwk: parseObject(row.public_jwk, 'signing_keys.public_jwk'),
-    createdAt: row.created_at,
-    activatesAt: row.activates_at,
-    ...(row.retires_at === null ? {} : { retiresAt: row.retires_at }),
-    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
-  };
-}
+import { KEY_COLUMNS as COLUMNS, keyFromRow as toRecord, keyToRow, type KeyRow } from '../sql/rows.js';
+import { insertUnique } from './rows.js';
 
 /**
  * Signing keys in SQLite. The private JWK is stored as given (encrypting it at rest is the
@@ -46,23 +21,7 @@ export function createSqliteKeyStore(db: SqliteDatabase, gate: Gate): KeyStore {
   );
   return {
     list: () => gate.run(() => list.all().map(toRecord)),
-    add: (record) =>
-      gate.run(() =>
-        insertUnique(
-          () =>
-            insert.run({
-              kid: record.kid,
-              alg: record.alg,
-              private_jwk: toJson(record.privateJwk),
-              public_jwk: toJson(record.publicJwk),
-              created_at: record.createdAt,
-              activates_at: record.activatesAt,
-              retires_at: record.retiresAt ?? null,
-              expires_at: record.expiresAt ?? null,
-            }),
-          'signing key',
-        ),
-      ),
+    add: (record) => gate.run(() => insertUnique(() => insert.run(keyToRow(record)), 'signing key')),
     update: (kid, patch) =>
       gate.run(() => {
         const changed = update.run({ kid, retiresAt: patch.retiresAt ?? null, expiresAt: patch.expiresAt ?? null }).changes;

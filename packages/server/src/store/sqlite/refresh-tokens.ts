@@ -2,49 +2,13 @@ import type { Gate } from '../gate.js';
 import type { RefreshRotation, RefreshTokenRecord, RefreshTokenStore } from '../refresh-tokens.js';
 import type { Sweepable } from '../sweepable.js';
 import type { SqliteDatabase } from './database.js';
-import { insertUnique, parseStringArray, toJson } from './rows.js';
-
-interface RefreshTokenRow {
-  token_hash: string;
-  grant_id: string;
-  client_id: string;
-  user_id: string;
-  scope: string;
-  resources: string;
-  issued_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-
-const COLUMNS = 'token_hash, grant_id, client_id, user_id, scope, resources, issued_at, expires_at, used_at';
-
-function toRow(record: RefreshTokenRecord): RefreshTokenRow {
-  return {
-    token_hash: record.tokenHash,
-    grant_id: record.grantId,
-    client_id: record.clientId,
-    user_id: record.userId,
-    scope: toJson(record.scope),
-    resources: toJson(record.resources),
-    issued_at: record.issuedAt,
-    expires_at: record.expiresAt,
-    used_at: record.usedAt ?? null,
-  };
-}
-
-function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
-  return {
-    tokenHash: row.token_hash,
-    grantId: row.grant_id,
-    clientId: row.client_id,
-    userId: row.user_id,
-    scope: parseStringArray(row.scope, 'refresh_tokens.scope'),
-    resources: parseStringArray(row.resources, 'refresh_tokens.resources'),
-    issuedAt: row.issued_at,
-    expiresAt: row.expires_at,
-    ...(row.used_at === null ? {} : { usedAt: row.used_at }),
-  };
-}
+import {
+  REFRESH_TOKEN_COLUMNS as COLUMNS,
+  refreshTokenFromRow as toRecord,
+  refreshTokenToRow as toRow,
+  type RefreshTokenRow,
+} from '../sql/rows.js';
+import { insertUnique } from './rows.js';
 
 /**
  * Refresh tokens in SQLite. `rotate` is one IMMEDIATE transaction: a conditional UPDATE marks the

@@ -2,16 +2,8 @@ import type { Gate } from '../gate.js';
 import type { SessionRecord, SessionStore } from '../sessions.js';
 import type { Sweepable } from '../sweepable.js';
 import type { SqliteDatabase } from './database.js';
+import { SESSION_COLUMNS as COLUMNS, sessionFromRow, sessionToRow, type SessionRow } from '../sql/rows.js';
 import { insertUnique } from './rows.js';
-
-interface SessionRow {
-  id_hash: string;
-  user_id: string;
-  auth_time: number;
-  expires_at: number;
-}
-
-const COLUMNS = 'id_hash, user_id, auth_time, expires_at';
 
 /** Login sessions in SQLite. */
 export function createSqliteSessionStore(db: SqliteDatabase, gate: Gate): SessionStore & Sweepable {
@@ -20,24 +12,11 @@ export function createSqliteSessionStore(db: SqliteDatabase, gate: Gate): Sessio
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?');
   const sweep = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
   return {
-    create: (record) =>
-      gate.run(() =>
-        insertUnique(
-          () =>
-            insert.run({
-              id_hash: record.idHash,
-              user_id: record.userId,
-              auth_time: record.authTime,
-              expires_at: record.expiresAt,
-            }),
-          'session',
-        ),
-      ),
+    create: (record) => gate.run(() => insertUnique(() => insert.run(sessionToRow(record)), 'session')),
     get: (idHash, now) =>
       gate.run((): SessionRecord | undefined => {
         const row = read.get(idHash, now);
-        if (row === undefined) return undefined;
-        return { idHash: row.id_hash, userId: row.user_id, authTime: row.auth_time, expiresAt: row.expires_at };
+        return row === undefined ? undefined : sessionFromRow(row);
       }),
     delete: (idHash) =>
       gate.run(() => {
