@@ -1,8 +1,8 @@
 import { finding, type Finding } from './errors.js';
+import { checkJwkSet } from './jwk-set.js';
 import {
   AUTH_METHOD_MEMBERS,
   MEMBER_SPECS,
-  PRIVATE_JWK_MEMBERS,
   isSharedSecretMethod,
   type ClientMetadata,
   type LocalizableProperty,
@@ -173,34 +173,10 @@ function checkCredentials(claims: Json, reasons: Finding[], where = ''): void {
       );
     }
   }
-  if (Object.hasOwn(claims, 'jwks')) checkJwks(claims['jwks'], reasons, where);
+  if (Object.hasOwn(claims, 'jwks')) checkJwkSet(claims['jwks'], reasons, where);
   if (Object.hasOwn(claims, 'jwks') && Object.hasOwn(claims, 'jwks_uri')) {
     reasons.push(finding('jwks-and-jwks-uri', `${where}jwks and jwks_uri must not both be present (RFC 7591 §2)`, 'jwks'));
   }
-}
-
-function checkJwks(jwks: unknown, reasons: Finding[], where: string): void {
-  const isObject = typeof jwks === 'object' && jwks !== null && !Array.isArray(jwks);
-  // In the document itself, a non-object jwks is already reported as a type error.
-  if (!isObject && where === '') return;
-  const keys = isObject ? (jwks as Json)['keys'] : undefined;
-  if (!Array.isArray(keys)) {
-    reasons.push(finding('jwks-invalid', `${where}jwks must be a JWK Set: an object with a "keys" array`, 'jwks'));
-    return;
-  }
-  keys.forEach((key: unknown, i) => {
-    const prop = `jwks.keys[${i}]`;
-    if (typeof key !== 'object' || key === null || Array.isArray(key) || typeof (key as Json)['kty'] !== 'string') {
-      reasons.push(finding('jwks-invalid', `${where}${prop} must be a JWK object with a "kty" string`, prop));
-      return;
-    }
-    const k = key as Json;
-    const privateMembers = PRIVATE_JWK_MEMBERS.filter((m) => Object.hasOwn(k, m));
-    if (k['kty'] === 'oct' || privateMembers.length > 0) {
-      const what = k['kty'] === 'oct' ? 'is a symmetric ("oct") key' : `has private members (${privateMembers.join(', ')})`;
-      reasons.push(finding('private-key-material', `${where}${prop} ${what}; only public keys may be published`, prop));
-    }
-  });
 }
 
 function checkHttpsValue(key: string, v: string | string[], reasons: Finding[]): void {

@@ -2,6 +2,8 @@ export { checkClientIdUrl, sameClientId, DEFAULT_CLIENT_ID_URL_POLICY } from './
 export type { ClientIdUrlCheck, ClientIdUrlPolicy } from './client-id-url.js';
 export { checkDocument, decodeJwtClaims, httpsUriProblem } from './document.js';
 export type { DocumentCheck } from './document.js';
+export { checkJwkSet, parseJwkSet } from './jwk-set.js';
+export type { JwkSetResult } from './jwk-set.js';
 export { CimdError, finding, isCimdError } from './errors.js';
 export type { CimdErrorOptions, Finding } from './errors.js';
 export { KEY_BASED_METHODS, KNOWN_MEMBERS, isSharedSecretMethod } from './metadata.js';

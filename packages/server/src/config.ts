@@ -418,12 +418,7 @@ function clientAuthProblems(c: ClientAuthGroup): string[] {
   };
   p(c.audience === 'strict' || c.audience === 'compat', 'clientAuth.audience must be "strict" or "compat"');
   p(c.assertionTyp === 'strict' || c.assertionTyp === 'compat', 'clientAuth.assertionTyp must be "strict" or "compat"');
-  for (const k of [
-    'maxAssertionLifetimeS',
-    'jwksRefetchIntervalS',
-    'attestationChallengeTtlS',
-    'maxAttestationAgeS',
-  ] as const) {
+  for (const k of ['maxAssertionLifetimeS', 'jwksRefetchIntervalS', 'attestationChallengeTtlS', 'maxAttestationAgeS'] as const) {
     p(Number.isInteger(c[k]) && c[k] > 0, `clientAuth.${k} must be a positive whole number, not ${String(c[k])}`);
   }
   p(

@@ -1,5 +1,7 @@
-import { createClientResolver, type ClientResolver, type Clock, type Fetcher } from '@cimd/core';
+import { PROFILES, createClientResolver, type ClientResolver, type Clock, type Fetcher } from '@cimd/core';
 import { localAuthenticator, type Authenticator } from './auth/authenticator.js';
+import type { AttestationChallenges } from './client-auth/attestation-challenges.js';
+import { createClientAuth } from './client-auth/methods.js';
 import { createClientDirectory, fromResolved, type ClientDirectory } from './clients/client-directory.js';
 import type { Client } from './clients/client.js';
 import type { ServerConfig } from './config.js';
@@ -23,6 +25,8 @@ export interface ServerContext {
   readonly keys: SigningKeys;
   readonly authenticator: Authenticator;
   readonly methods: readonly ClientAuthMethod[];
+  /** Attestation challenges (`clientAuth.attestationChallenge`), served at `/challenge`. */
+  readonly attestationChallenges?: AttestationChallenges;
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly peekClient: (clientId: string) => Promise<Client | undefined>;
@@ -37,6 +41,7 @@ export interface ContextParts {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly authenticator?: Authenticator;
+  /** Default: built from `policy.authMethods` and the `clientAuth` group. */
   readonly methods?: readonly ClientAuthMethod[];
 }
 
@@ -55,7 +60,10 @@ export function createContext(parts: ContextParts): ServerContext {
     freshness: { minMs: config.fetch.minCacheS * 1000, maxMs: config.fetch.maxCacheS * 1000 },
     cache: { store: stores.documents },
     evaluate: {
-      profile: config.policy.profile,
+      // MCP SEP-3149 as an option on any profile: refuse `none` when an authenticated method is shared.
+      profile: config.policy.rejectNoneWhenAuthenticatedShared
+        ? { ...PROFILES[config.policy.profile], rejectNoneWhenAuthenticatedShared: true }
+        : config.policy.profile,
       server: {
         grantTypes: SUPPORTED_GRANT_TYPES,
         responseTypes: ['code'],
@@ -87,6 +95,10 @@ export function createContext(parts: ContextParts): ServerContext {
     resolver,
     urlPolicy,
   });
+  const clientAuth =
+    parts.methods === undefined
+      ? createClientAuth({ config, fetcher: parts.fetcher, replay: stores.replay, clock, random: parts.random })
+      : undefined;
   return {
     config,
     issuer,
@@ -97,7 +109,8 @@ export function createContext(parts: ContextParts): ServerContext {
     clients,
     keys: createSigningKeys(stores.keys, clock),
     authenticator: parts.authenticator ?? localAuthenticator(stores.users),
-    methods: parts.methods ?? [],
+    methods: parts.methods ?? clientAuth?.methods ?? [],
+    ...(clientAuth?.challenges === undefined ? {} : { attestationChallenges: clientAuth.challenges }),
     log,
     metrics,
     async peekClient(clientId) {

@@ -47,6 +47,6 @@ export function normalizeTyp(typ: unknown): string | undefined {
 /** The `aud` claim as a list (RFC 7519 §4.1.3: a string or an array of strings); undefined when malformed. */
 export function audienceList(aud: unknown): readonly string[] | undefined {
   if (typeof aud === 'string') return [aud];
-  if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string')) return aud as string[];
+  if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string')) return aud;
   return undefined;
 }

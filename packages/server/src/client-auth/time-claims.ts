@@ -51,8 +51,10 @@ export function checkTimeClaims(
   if (rules.requireIat && iat === undefined) throw new CimdError(fail.invalid, `${what}: iat is required`);
   const skew = rules.skewS;
   if (exp !== undefined && exp <= nowS - skew) throw new CimdError(fail.expired, `${what} expired at ${exp} (now ${nowS})`);
-  if (nbf !== undefined && nbf > nowS + skew) throw new CimdError(fail.notYetValid, `${what} is not valid before ${nbf} (now ${nowS})`);
-  if (iat !== undefined && iat > nowS + skew) throw new CimdError(fail.notYetValid, `${what} is issued in the future (${iat}, now ${nowS})`);
+  if (nbf !== undefined && nbf > nowS + skew)
+    throw new CimdError(fail.notYetValid, `${what} is not valid before ${nbf} (now ${nowS})`);
+  if (iat !== undefined && iat > nowS + skew)
+    throw new CimdError(fail.notYetValid, `${what} is issued in the future (${iat}, now ${nowS})`);
   if (rules.maxLifetimeS !== undefined && exp !== undefined) {
     const lifetime = iat === undefined ? exp - nowS : exp - iat;
     const allowed = iat === undefined ? rules.maxLifetimeS + skew : rules.maxLifetimeS;

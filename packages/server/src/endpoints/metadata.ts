@@ -3,10 +3,16 @@ import type { ServerConfig } from '../config.js';
 import { SUPPORTED_GRANT_TYPES } from '../token/token-endpoint.js';
 import { SIGNING_ALG } from '../tokens/signing-keys.js';
 
-/** Authorization server metadata (RFC 8414 §2), with the CIMD parameter (draft-03 §7, R56). */
+/**
+ * Authorization server metadata (RFC 8414 §2), with the CIMD parameter (draft-03 §7, R56). The
+ * signing algorithms are the `clientAuth.algorithms` allow-list (J3; RFC 8414 requires them when
+ * private_key_jwt is listed, without `none`); attestation adds the draft-11 §8 parameters.
+ */
 export function authorizationServerMetadata(issuer: string, config: ServerConfig): Record<string, unknown> {
   const authMethods = [...config.policy.authMethods];
   const signed = authMethods.some((m) => m === 'private_key_jwt');
+  const attested = authMethods.some((m) => m === 'attest_jwt_client_auth');
+  const algorithms = [...config.clientAuth.algorithms];
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -20,8 +26,16 @@ export function authorizationServerMetadata(issuer: string, config: ServerConfig
     response_modes_supported: ['query'],
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     token_endpoint_auth_methods_supported: authMethods,
-    ...(signed ? { token_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'PS256', 'RS256'] } : {}),
+    ...(signed ? { token_endpoint_auth_signing_alg_values_supported: algorithms } : {}),
     revocation_endpoint_auth_methods_supported: authMethods,
+    ...(signed ? { revocation_endpoint_auth_signing_alg_values_supported: algorithms } : {}),
+    ...(attested
+      ? {
+          client_attestation_signing_alg_values_supported: algorithms,
+          client_attestation_pop_signing_alg_values_supported: algorithms,
+          ...(config.clientAuth.attestationChallenge ? { challenge_endpoint: `${issuer}/challenge` } : {}),
+        }
+      : {}),
     introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,

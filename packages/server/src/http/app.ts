@@ -104,6 +104,14 @@ export function createApp(ctx: ServerContext, extend?: (app: Hono, ctx: ServerCo
     return noStoreJson(c, await introspectToken(ctx, token));
   });
 
+  // Attestation challenges (draft-ietf-oauth-attestation-based-client-auth-11 §6.3), when enabled.
+  app.post('/challenge', async (c) => {
+    const challenges = ctx.attestationChallenges;
+    if (challenges === undefined)
+      throw new CimdError('client-attestation-challenge-disabled', 'Attestation challenges are not enabled', { status: 404 });
+    return noStoreJson(c, { attestation_challenge: await challenges.issue() }, 200, CORS);
+  });
+
   app.post('/register', async (c) => {
     if (!ctx.config.policy.dynamicRegistration)
       throw new CimdError('registration-disabled', 'Dynamic Client Registration is not enabled', { status: 404 });

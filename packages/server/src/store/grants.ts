@@ -29,6 +29,12 @@ export interface GrantStore {
   create(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
   revoke(id: string, now: number, reason: string): Promise<boolean>;
+  /**
+   * Bind an active grant to a client instance key (attestation §10.3), atomically and once: the
+   * thumbprint is set only when none is; returns whether the grant is now bound to `thumbprint`
+   * (true again for the same thumbprint, false for another one or an unknown or inactive grant).
+   */
+  bindInstanceKey(id: string, thumbprint: string, now: number): Promise<boolean>;
   /** Revoke every active grant of a client (optionally only one user's); returns how many. */
   revokeByClient(clientId: string, now: number, reason: string, userId?: string): Promise<number>;
   /** Active grants of a user (for a "connected apps" view). */

@@ -7,6 +7,13 @@ import type { Form } from './form.js';
 export interface AuthenticatedClient {
   readonly client: Client;
   readonly method: string;
+  /** Attestation: the RFC 7638 thumbprint of the client instance key (`cnf.jwk`). */
+  readonly instanceKeyThumbprint?: string;
+}
+
+/** What a successful verification learned beyond the client's identity. */
+export interface AuthenticationProof {
+  readonly instanceKeyThumbprint?: string;
 }
 
 /** A client authentication method beyond `none` (private_key_jwt, attestation), pluggable. */
@@ -15,10 +22,16 @@ export interface ClientAuthMethod {
   readonly name: string;
   /** Whether the request carries this method's credentials. */
   present(form: Form, headers: Headers): boolean;
-  /** The client_id the credentials claim (used to find the client). */
+  /**
+   * The client_id the credentials claim (used to find the client). May throw a CimdError when the
+   * credentials are malformed.
+   */
   claimedClientId(form: Form, headers: Headers): string | undefined;
-  /** Verify the credentials for the client; throws CimdError (`client-auth-failed`, ...). */
-  verify(client: Client, form: Form, headers: Headers, endpoint: string): Promise<void>;
+  /**
+   * Verify the credentials for the client at `endpoint` (the URL of the endpoint); throws a
+   * CimdError (`invalid_client` and friends).
+   */
+  verify(client: Client, form: Form, headers: Headers, endpoint: string): Promise<AuthenticationProof>;
 }
 
 export interface ClientAuthDeps {
@@ -65,7 +78,10 @@ export async function authenticateClient(
   const formClientId = form.get('client_id');
   const claimed = method?.claimedClientId(form, headers);
   if (method !== undefined && claimed !== undefined && formClientId !== undefined && claimed !== formClientId) {
-    throw new CimdError('client-id-mismatch-request', 'client_id differs from the client named by the client authentication');
+    // J1, attestation §7.5: the client_id parameter names the authenticated client; a mismatch is a failed authentication (J11).
+    throw new CimdError('client-id-mismatch-request', 'client_id differs from the client named by the client authentication', {
+      wire: 'invalid_client',
+    });
   }
   const clientId = claimed ?? formClientId;
   if (clientId === undefined) {
@@ -96,6 +112,10 @@ export async function authenticateClient(
       `The client ${clientId} does not allow ${method.name} (it allows ${client.authMethods.join(', ')})`,
     );
   }
-  await method.verify(client, form, headers, endpoint);
-  return { client, method: method.name };
+  const proof = await method.verify(client, form, headers, endpoint);
+  return {
+    client,
+    method: method.name,
+    ...(proof.instanceKeyThumbprint === undefined ? {} : { instanceKeyThumbprint: proof.instanceKeyThumbprint }),
+  };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { CimdError } from '@cimd/core';
 import { canonicalResource } from '../authorize/resource.js';
-import type { Client } from '../clients/client.js';
 import type { Stores } from '../store/stores.js';
 import type { GrantRecord } from '../store/grants.js';
 import { sha256 } from '../util/random.js';
+import type { AuthenticatedClient } from './client-auth.js';
 import type { Form } from './form.js';
 import { issueTokens, type IssueDeps, type TokenResponse } from './issue.js';
 
@@ -41,8 +41,31 @@ function narrowResources(form: Form, granted: readonly string[]): readonly strin
   return [...new Set(asked)];
 }
 
+/**
+ * Attestation §10.3: a grant whose tokens were first issued under attestation is bound to that
+ * client instance key; every refresh must present an attestation with the same `cnf` key. Binding
+ * happens once, at the code exchange; a grant issued without attestation stays unbound.
+ */
+async function checkInstanceBinding(deps: GrantDeps, grant: GrantRecord, auth: AuthenticatedClient, now: number): Promise<void> {
+  const bound = grant.instanceKeyThumbprint;
+  if (bound === undefined) {
+    if (auth.instanceKeyThumbprint === undefined) return;
+    if (await deps.stores.grants.bindInstanceKey(grant.id, auth.instanceKeyThumbprint, now)) return;
+    throw new CimdError('refresh-token-instance-mismatch', 'The grant is bound to another client instance key');
+  }
+  if (auth.instanceKeyThumbprint !== bound) {
+    throw new CimdError(
+      'refresh-token-instance-mismatch',
+      auth.instanceKeyThumbprint === undefined
+        ? 'The grant is bound to a client instance: refresh with an attestation of the same instance key'
+        : 'The attestation names another client instance key than the one the grant is bound to',
+    );
+  }
+}
+
 /** The authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6, OAuth 2.1 §4.1.3). */
-export async function authorizationCodeGrant(deps: GrantDeps, client: Client, form: Form): Promise<TokenResponse> {
+export async function authorizationCodeGrant(deps: GrantDeps, auth: AuthenticatedClient, form: Form): Promise<TokenResponse> {
+  const { client } = auth;
   const now = deps.clock.now();
   const code = required(form, 'code');
   const consumption = await deps.stores.codes.consume(sha256(code), now);
@@ -71,9 +94,10 @@ export async function authorizationCodeGrant(deps: GrantDeps, client: Client, fo
     });
   }
   const grant = await activeGrant(deps, record.grantId, now);
+  if (auth.instanceKeyThumbprint !== undefined) await checkInstanceBinding(deps, grant, auth, now);
   return issueTokens(
     deps,
-    client,
+    auth,
     {
       grantId: grant.id,
       grantExpiresAt: grant.expiresAt,
@@ -88,7 +112,8 @@ export async function authorizationCodeGrant(deps: GrantDeps, client: Client, fo
 }
 
 /** The refresh_token grant with rotation and reuse detection (RFC 6749 §6, OAuth 2.1 §4.3, RFC 9700 §4.14.2). */
-export async function refreshTokenGrant(deps: GrantDeps, client: Client, form: Form): Promise<TokenResponse> {
+export async function refreshTokenGrant(deps: GrantDeps, auth: AuthenticatedClient, form: Form): Promise<TokenResponse> {
+  const { client } = auth;
   const now = deps.clock.now();
   const hash = sha256(required(form, 'refresh_token'));
   const current = await deps.stores.refreshTokens.find(hash, now);
@@ -101,6 +126,7 @@ export async function refreshTokenGrant(deps: GrantDeps, client: Client, form: F
     throw new CimdError('refresh-token-reused', 'The refresh token was already used; the grant is revoked');
   }
   const grant = await activeGrant(deps, current.grantId, now);
+  if (grant.instanceKeyThumbprint !== undefined) await checkInstanceBinding(deps, grant, auth, now);
   const askedScope = form.get('scope');
   let scope = current.scope;
   if (askedScope !== undefined) {
@@ -113,7 +139,7 @@ export async function refreshTokenGrant(deps: GrantDeps, client: Client, form: F
   let reused = false;
   const response = await issueTokens(
     deps,
-    client,
+    auth,
     {
       grantId: grant.id,
       grantExpiresAt: grant.expiresAt,

@@ -5,7 +5,7 @@ import type { Stores } from '../store/stores.js';
 import { issueAccessToken } from '../tokens/access-token.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { sha256, type Random } from '../util/random.js';
-import type { Client } from '../clients/client.js';
+import type { AuthenticatedClient } from './client-auth.js';
 
 export interface IssueDeps {
   readonly issuer: string;
@@ -39,14 +39,20 @@ export interface TokenSubject {
 
 /**
  * Issue an access token and, when the client may refresh, a refresh token. `saveRefresh` stores the
- * new refresh token (a plain save after a code, an atomic rotation after a refresh).
+ * new refresh token (a plain save after a code, an atomic rotation after a refresh). A client that
+ * authenticated (private_key_jwt, attestation) gets the `authenticated*TtlS` lifetimes.
  */
 export async function issueTokens(
   deps: IssueDeps,
-  client: Client,
+  auth: AuthenticatedClient,
   subject: TokenSubject,
   saveRefresh: (record: RefreshTokenRecord) => Promise<void>,
 ): Promise<TokenResponse> {
+  const { client } = auth;
+  const limits = deps.config.limits;
+  const authenticated = auth.method !== 'none';
+  const accessTtlS = authenticated ? limits.authenticatedAccessTokenTtlS : limits.accessTokenTtlS;
+  const refreshTtlS = authenticated ? limits.authenticatedRefreshTokenTtlS : limits.refreshTokenTtlS;
   const now = deps.clock.now();
   const audience = subject.resources.length > 0 ? subject.resources : [deps.issuer];
   const at = await issueAccessToken(
@@ -61,7 +67,7 @@ export async function issueTokens(
       grantId: subject.grantId,
     },
     now,
-    deps.config.limits.accessTokenTtlS,
+    accessTtlS,
     deps.random.token(16),
   );
   let refresh: string | undefined;
@@ -75,7 +81,7 @@ export async function issueTokens(
       scope: subject.scope,
       resources: subject.grantResources,
       issuedAt: now,
-      expiresAt: Math.min(now + deps.config.limits.refreshTokenTtlS * 1000, subject.grantExpiresAt),
+      expiresAt: Math.min(now + refreshTtlS * 1000, subject.grantExpiresAt),
     });
   }
   return {

@@ -29,9 +29,10 @@ export async function handleTokenRequest(
     throw new CimdError('request-parameter-missing', 'grant_type is required', { property: 'grant_type' });
   const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType as keyof typeof GRANTS] : undefined;
   if (grant === undefined) throw new CimdError('token-grant-type-unsupported', `grant_type "${grantType}" is not supported`);
-  const { client } = await authenticateClient(deps, form, headers, tokenEndpoint);
+  const auth = await authenticateClient(deps, form, headers, tokenEndpoint);
+  const { client } = auth;
   if (!client.grantTypes.includes(grantType)) {
     throw new CimdError('client-grant-not-allowed', `The client ${client.clientId} does not declare the ${grantType} grant`);
   }
-  return grant(deps, client, form);
+  return grant(deps, auth, form);
 }

@@ -49,6 +49,32 @@ export function grantContract(current: CurrentContext): void {
       assert.deepEqual(await stores.grants.get(grant.id), grant);
     });
 
+    test('bindInstanceKey binds an active grant once: the same key again is true, another key false, nothing changes', async () => {
+      const { stores } = current();
+      const key = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+      await stores.grants.create(grantRecord());
+      await stores.grants.create(grantRecord({ id: 'expired', expiresAt: T0 + MINUTE }));
+      await stores.grants.create(grantRecord({ id: 'revoked', revokedAt: T0, revokedReason: 'earlier' }));
+      assert.equal(await stores.grants.bindInstanceKey('grant-1', key, T0), true);
+      assert.equal(await stores.grants.bindInstanceKey('grant-1', key, T0), true);
+      assert.equal(await stores.grants.bindInstanceKey('grant-1', 'another-thumbprint', T0), false);
+      assert.deepEqual(await stores.grants.get('grant-1'), { ...grantRecord(), instanceKeyThumbprint: key });
+      assert.equal(await stores.grants.bindInstanceKey('grant-unknown', key, T0), false);
+      assert.equal(await stores.grants.bindInstanceKey('expired', key, T0 + MINUTE), false);
+      assert.equal(await stores.grants.bindInstanceKey('revoked', key, T0), false);
+      assert.equal((await stores.grants.get('expired'))?.instanceKeyThumbprint, undefined);
+    });
+
+    test('of concurrent bindInstanceKey calls with different keys exactly one wins', async () => {
+      const { stores } = current();
+      await stores.grants.create(grantRecord());
+      const keys = Array.from({ length: 8 }, (_, i) => `thumbprint-${i}`);
+      const results = await Promise.all(keys.map((k) => stores.grants.bindInstanceKey('grant-1', k, T0)));
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = keys[results.indexOf(true)];
+      assert.equal((await stores.grants.get('grant-1'))?.instanceKeyThumbprint, winner);
+    });
+
     test('revokeByClient revokes every active grant of the client, for all users, and counts them', async () => {
       const { stores } = current();
       await stores.grants.create(grantRecord({ id: 'a', userId: 'user-1' }));

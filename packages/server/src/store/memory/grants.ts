@@ -59,6 +59,14 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
         const grant = grants.get(id);
         return grant !== undefined && revokeOne(grant, now, reason);
       }),
+    bindInstanceKey: (id, thumbprint, now) =>
+      gate.run(() => {
+        const grant = grants.get(id);
+        if (grant === undefined || !isActive(grant, now)) return false;
+        if (grant.instanceKeyThumbprint !== undefined) return grant.instanceKeyThumbprint === thumbprint;
+        grants.set(id, frozenCopy({ ...grant, instanceKeyThumbprint: thumbprint }));
+        return true;
+      }),
     revokeByClient: (clientId, now, reason, userId) =>
       gate.run(() => {
         let revoked = 0;

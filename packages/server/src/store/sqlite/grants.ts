@@ -29,6 +29,20 @@ export function createSqliteGrantStore(db: SqliteDatabase, gate: Gate): GrantSto
     `UPDATE grants SET revoked_at = @now, revoked_reason = @reason
      WHERE client_id = @clientId AND user_id = @userId AND ${ACTIVE}`,
   );
+  // Set only when unset (and the grant is active); then read back which key the grant holds.
+  const bind = db.prepare<{ id: string; thumbprint: string; now: number }>(
+    `UPDATE grants SET instance_key_thumbprint = @thumbprint
+     WHERE id = @id AND instance_key_thumbprint IS NULL AND ${ACTIVE}`,
+  );
+  const boundKey = db
+    .prepare<{ id: string; now: number }, string | null>(
+      `SELECT instance_key_thumbprint FROM grants WHERE id = @id AND ${ACTIVE}`,
+    )
+    .pluck();
+  const bindOnce = db.transaction((id: string, thumbprint: string, now: number): boolean => {
+    bind.run({ id, thumbprint, now });
+    return boundKey.get({ id, now }) === thumbprint;
+  });
   // PostgreSQL: ORDER BY created_at, id COLLATE "C" to keep SQLite's (and the memory store's) byte order.
   const activeByUser = db.prepare<{ userId: string; now: number }, GrantRow>(
     `SELECT ${COLUMNS} FROM grants WHERE user_id = @userId AND ${ACTIVE} ORDER BY created_at, id`,
@@ -41,6 +55,7 @@ export function createSqliteGrantStore(db: SqliteDatabase, gate: Gate): GrantSto
         return row === undefined ? undefined : toRecord(row);
       }),
     revoke: (id, now, reason) => gate.run(() => revokeOne.run({ id, now, reason }).changes === 1),
+    bindInstanceKey: (id, thumbprint, now) => gate.run(() => bindOnce.immediate(id, thumbprint, now)),
     revokeByClient: (clientId, now, reason, userId) =>
       gate.run(
         () =>
