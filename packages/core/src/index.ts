@@ -19,6 +19,7 @@ export type { RedirectClassification, RedirectKind, RedirectMatchOptions } from 
 export { DEFAULT_JSON_LIMITS, parseStrictJson } from './strict-json.js';
 export type { JsonLimits, StrictJsonResult } from './strict-json.js';
 export { isIpHostname, isLoopbackHostname, isPlainHttpsUrl, splitUri } from './uri.js';
+export { canonicalResourceUri } from './resource-indicator.js';
 export type { RawUri } from './uri.js';
 export { evaluateDocument, evaluateParsed } from './validate.js';
 export type { EvaluateOptions, Verdict } from './validate.js';
