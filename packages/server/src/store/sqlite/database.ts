@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
+import { checkMigrationOrder, SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -46,7 +46,7 @@ export function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabas
  * release (a version above the last one known here) is refused rather than used half-understood.
  */
 export function migrate(db: SqliteDatabase, now: number, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number[] {
-  checkOrder(migrations);
+  checkMigrationOrder(migrations);
   const apply = db.transaction((): number[] => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    INTEGER NOT NULL PRIMARY KEY,
@@ -72,13 +72,4 @@ export function migrate(db: SqliteDatabase, now: number, migrations: readonly Mi
     return applied;
   });
   return apply.immediate();
-}
-
-function checkOrder(migrations: readonly Migration[]): void {
-  let previous = 0;
-  for (const { version } of migrations) {
-    if (!Number.isSafeInteger(version) || version <= previous)
-      throw new Error('Migrations must have strictly increasing positive versions');
-    previous = version;
-  }
 }

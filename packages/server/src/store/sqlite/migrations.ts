@@ -151,3 +151,13 @@ CREATE INDEX client_documents_stale_until ON client_documents (stale_until);
 `,
   },
 ];
+
+/** Throw unless the versions are positive and strictly increasing (both SQL stores check this). */
+export function checkMigrationOrder(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const { version } of migrations) {
+    if (!Number.isSafeInteger(version) || version <= previous)
+      throw new Error('Migrations must have strictly increasing positive versions');
+    previous = version;
+  }
+}
