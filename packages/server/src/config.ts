@@ -166,8 +166,19 @@ export const CLIENT_AUTH_ALGORITHMS: readonly string[] = [
 ];
 
 export interface StoresGroup {
-  /** `sqlite:<path>` (default `sqlite:.data/cimd.db`) or `memory:`. */
+  /**
+   * Where state lives: `sqlite:<path>` (default `sqlite:.data/cimd.db`), `postgres://…` or
+   * `postgresql://…` (several instances; `?schema=<name>` picks a schema), or `memory:`.
+   */
   readonly url: string;
+  /**
+   * Optional `redis://…` (or `rediss://`; `?prefix=<p>` prefixes every key): the shared metadata
+   * cache and the cluster-wide fetch single-flight of several instances. Default: none (the
+   * documents stay in `url`'s store and fetches coalesce per instance).
+   */
+  readonly cacheUrl: string | undefined;
+  /** Apply pending schema migrations when the server starts (default true); else check and refuse. */
+  readonly migrateOnStart: boolean;
 }
 
 export interface StaticClient {
@@ -254,7 +265,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     attestationChallengeTtlS: 300,
     maxAttestationAgeS: 86_400,
   },
-  stores: { url: 'sqlite:.data/cimd.db' },
+  stores: { url: 'sqlite:.data/cimd.db', cacheUrl: undefined, migrateOnStart: true },
   clients: { static: [], resourceServers: [] },
   logging: { level: 'info' },
 };
@@ -269,6 +280,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = {
   CIMD_PORT: 'server.port',
   CIMD_MODE: 'server.mode',
   CIMD_STORE: 'stores.url',
+  CIMD_CACHE_URL: 'stores.cacheUrl',
   CIMD_PROFILE: 'policy.profile',
   CIMD_LOG_LEVEL: 'logging.level',
   CIMD_MAX_DOCUMENT_BYTES: 'fetch.maxDocumentBytes',
@@ -389,7 +401,15 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
   }
   if (server.mode === 'development')
     p(loopbackHost(server.host), `development mode needs server.host on loopback, not "${server.host}"`);
-  p(/^(sqlite:.+|memory:)$/.test(stores.url), `stores.url "${stores.url}" must be "sqlite:<path>" or "memory:"`);
+  p(
+    /^(sqlite:.+|memory:|postgres(ql)?:\/\/.+)$/.test(stores.url),
+    `stores.url "${stores.url}" must be "sqlite:<path>", "postgres://…" or "memory:"`,
+  );
+  p(
+    stores.cacheUrl === undefined || /^rediss?:\/\/.+$/.test(stores.cacheUrl),
+    `stores.cacheUrl "${String(stores.cacheUrl)}" must be a "redis://…" or "rediss://…" URL`,
+  );
+  p(typeof stores.migrateOnStart === 'boolean', 'stores.migrateOnStart must be true or false');
   const ids = new Set<string>();
   for (const c of clients.static) {
     p(typeof c.client_id === 'string' && c.client_id !== '', 'clients.static: every client needs a client_id');

@@ -1,4 +1,4 @@
-import { PROFILES, createClientResolver, type ClientResolver, type Clock, type Fetcher } from '@cimd/core';
+import { PROFILES, createClientResolver, type ClientResolver, type Clock, type Fetcher, type SingleFlight } from '@cimd/core';
 import { localAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { AttestationChallenges } from './client-auth/attestation-challenges.js';
 import { createClientAuth } from './client-auth/methods.js';
@@ -36,6 +36,8 @@ export interface ContextParts {
   readonly config: ServerConfig;
   readonly stores: Stores;
   readonly fetcher: Fetcher;
+  /** Coalescing of metadata fetches (default in-process; shared across instances with Redis). */
+  readonly singleFlight?: SingleFlight;
   readonly clock: Clock;
   readonly random: Random;
   readonly log: Logger;
@@ -58,7 +60,7 @@ export function createContext(parts: ContextParts): ServerContext {
     fetcher: parts.fetcher,
     clock,
     freshness: { minMs: config.fetch.minCacheS * 1000, maxMs: config.fetch.maxCacheS * 1000 },
-    cache: { store: stores.documents },
+    cache: { store: stores.documents, ...(parts.singleFlight === undefined ? {} : { singleFlight: parts.singleFlight }) },
     evaluate: {
       // MCP SEP-3149 as an option on any profile: refuse `none` when an authenticated method is shared.
       profile: config.policy.rejectNoneWhenAuthenticatedShared

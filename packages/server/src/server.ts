@@ -1,15 +1,15 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { systemClock, type Clock, type Fetcher } from '@cimd/core';
+import { systemClock, type Clock, type Fetcher, type SingleFlight } from '@cimd/core';
 import type { Authenticator } from './auth/authenticator.js';
+import { isSharedDeployment, openBackends } from './backends.js';
+import { withClusterBudget } from './cluster-budget.js';
 import type { ServerConfig } from './config.js';
 import { createContext, type ServerContext } from './context.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './observability/logger.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { createMemoryStores } from './store/memory/memory-stores.js';
-import { openSqliteStores } from './store/sqlite/sqlite-stores.js';
 import type { Stores } from './store/stores.js';
 import type { ClientAuthMethod } from './token/client-auth.js';
 import { secureRandom, type Random } from './util/random.js';
@@ -18,8 +18,10 @@ import { secureRandom, type Random } from './util/random.js';
 export interface ServerParts {
   /** The safe transport for client-chosen URLs (see `buildFetcher`). */
   readonly fetcher: Fetcher;
-  /** Default: opened from `config.stores.url`. */
+  /** Default: opened from `config.stores` (with `singleFlight` when `cacheUrl` is set). */
   readonly stores?: Stores;
+  /** Coalescing of metadata fetches; default in-process (a shared one with `stores`, see backends.ts). */
+  readonly singleFlight?: SingleFlight;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly authenticator?: Authenticator;
@@ -39,22 +41,22 @@ export interface CimdServer {
   close(): Promise<void>;
 }
 
-/** Open the stores named by `stores.url`. */
-export async function openStores(config: ServerConfig, clock: Clock): Promise<Stores> {
-  const url = config.stores.url;
-  if (url === 'memory:') return createMemoryStores({ clock });
-  if (url.startsWith('sqlite:')) return openSqliteStores({ path: url.slice('sqlite:'.length), clock });
-  throw new Error(`Unsupported stores.url "${url}"`);
-}
+export { openStores } from './backends.js';
 
 /** Build the authorization server (no socket yet; see {@link listen}). */
 export async function createServer(config: ServerConfig, parts: ServerParts): Promise<CimdServer> {
   const clock = parts.clock ?? systemClock;
-  const stores = parts.stores ?? (await openStores(config, clock));
+  const backends =
+    parts.stores === undefined
+      ? await openBackends(config, clock)
+      : { stores: parts.stores, ...(parts.singleFlight === undefined ? {} : { singleFlight: parts.singleFlight }) };
+  const stores = backends.stores;
   const context = createContext({
     config,
     stores,
-    fetcher: parts.fetcher,
+    // Several instances share the fetch rate budgets through the stores' counters.
+    fetcher: isSharedDeployment(config) ? withClusterBudget(parts.fetcher, stores.counters, clock) : parts.fetcher,
+    ...(backends.singleFlight === undefined ? {} : { singleFlight: backends.singleFlight }),
     clock,
     random: parts.random ?? secureRandom,
     log: parts.logger ?? createLogger(config.logging.level),

@@ -3,6 +3,7 @@ import { IMPLEMENTED_DRAFT, isCimdError, systemClock } from '@cimd/core';
 import { PACKAGE_VERSION } from '@cimd/node';
 import { ENV_VARIABLES, type ConfigInput } from '../config.js';
 import { createLogger } from '../observability/logger.js';
+import { migrateStores, redactUrl } from '../backends.js';
 import { openStores } from '../server.js';
 import { createSigningKeys } from '../tokens/signing-keys.js';
 import { secureRandom } from '../util/random.js';
@@ -27,6 +28,8 @@ Usage:
                                             or generated and printed with --generate-password)
   cimd-server users reset-password <name>   set a new password (from standard input)
   cimd-server keys rotate [--overlap-s N]   publish a new signing key; it signs after N seconds (default 3600)
+  cimd-server migrate [options]             bring the store's schema to this release (servers also do
+                                            this at start unless stores.migrateOnStart is false)
   cimd-server config check [options]        validate the configuration and print it
 
 Options:
@@ -34,7 +37,10 @@ Options:
   --host <address>           listen address (default 127.0.0.1)
   --port <n>                 listen port (default 8080; 0 picks a free one)
   --issuer <url>             the issuer identifier (default http://<host>:<port>)
-  --store <url>              sqlite:<path> (default sqlite:.data/cimd.db) or memory:
+  --store <url>              sqlite:<path> (default sqlite:.data/cimd.db), postgres://user@host/db
+                             [?schema=name] for several instances, or memory:
+  --cache <url>              redis://host:port[?prefix=p]: metadata cache and fetch single-flight
+                             shared by several instances (optional)
   --dev                      development mode with the demo: a development CIMD Service, a demo
                              app at /demo and a demo user; loopback only
   --service-port <n>         port of the development CIMD Service (default 8443)
@@ -55,6 +61,7 @@ const FLAGS = {
   port: { type: 'string' },
   issuer: { type: 'string' },
   store: { type: 'string' },
+  cache: { type: 'string' },
   dev: { type: 'boolean' },
   'service-port': { type: 'string' },
   'reset-demo-password': { type: 'boolean' },
@@ -113,7 +120,10 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
     const flags: ConfigInput = {
       server,
       fetch,
-      ...(values.store === undefined ? {} : { stores: { url: values.store } }),
+      stores: {
+        ...(values.store === undefined ? {} : { url: values.store }),
+        ...(values.cache === undefined ? {} : { cacheUrl: values.cache }),
+      },
     };
     const config = await loadConfig(values.config, io.env, flags);
 
@@ -128,6 +138,14 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
     }
     if (command === 'config' && sub === 'check') {
       io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'migrate' && sub === undefined) {
+      const applied = await migrateStores(config, systemClock);
+      const where = redactUrl(config.stores.url);
+      io.stdout(
+        applied.length === 0 ? `${where}: the schema is current\n` : `${where}: applied migrations ${applied.join(', ')}\n`,
+      );
       return 0;
     }
     const stores = await openStores(config, systemClock);

@@ -9,7 +9,8 @@ import { ensureDevPki } from '../demo/dev-pki.js';
 import { buildFetcher } from '../fetch-setup.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
-import { createServer, listen, openStores, type CimdServer, type ListeningServer } from '../server.js';
+import { openBackends, redactUrl } from '../backends.js';
+import { createServer, listen, type CimdServer, type ListeningServer } from '../server.js';
 import { secureRandom } from '../util/random.js';
 import { createUser, generatePassword, resetPassword } from './users-command.js';
 
@@ -68,7 +69,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.logger ?? createLogger(config.logging.level);
   const metrics = createMetrics();
   const clock = systemClock;
-  const stores = await openStores(config, clock);
+  const { stores, singleFlight } = await openBackends(config, clock, (error) =>
+    log.warn({ event: 'redis', err: error }, 'Redis connection trouble'),
+  );
 
   let service: CimdService | undefined;
   let extraCaPem: string | undefined;
@@ -95,6 +98,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const server = await createServer(config, {
     fetcher,
     stores,
+    ...(singleFlight === undefined ? {} : { singleFlight }),
     clock,
     logger: log,
     metrics,
@@ -125,7 +129,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     `  mode     ${config.server.mode.toUpperCase()}${config.server.mode === 'development' ? ' (development-only fetch options are active; never expose this server)' : ''}`,
   );
   say(`  issuer   ${config.server.issuer}`);
-  say(`  store    ${config.stores.url}`);
+  say(`  store    ${redactUrl(config.stores.url)}`);
+  if (config.stores.cacheUrl !== undefined)
+    say(`  cache    ${redactUrl(config.stores.cacheUrl)} (shared metadata cache and fetch single-flight)`);
   say(`  metrics  ${config.server.issuer}/metrics`);
   if (service !== undefined) {
     say(

@@ -29,6 +29,17 @@ export interface PgDatabaseOptions {
   readonly maxConnections?: number;
 }
 
+/**
+ * Split a configured PostgreSQL URL into what `pg` reads and our `schema` query parameter
+ * (`postgres://user@host:5432/db?schema=cimd`).
+ */
+export function parsePostgresUrl(text: string): { connectionString: string; schema?: string } {
+  const url = new URL(text);
+  const schema = url.searchParams.get('schema');
+  url.searchParams.delete('schema');
+  return { connectionString: url.href, ...(schema === null ? {} : { schema }) };
+}
+
 /** An unquoted PostgreSQL identifier we create ourselves: no quoting, no case folding surprises. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
