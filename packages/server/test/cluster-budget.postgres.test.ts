@@ -14,9 +14,8 @@ describe('cluster fetch budgets over the shared counters', () => {
   let b: Stores;
   before(async () => {
     const schema = schemas.next();
-    [a, b] = await Promise.all(
-      [0, 1].map(() => openPostgresStores({ connectionString: POSTGRES_URL, schema, maxConnections: 4 })),
-    );
+    const open = (): Promise<Stores> => openPostgresStores({ connectionString: POSTGRES_URL, schema, maxConnections: 4 });
+    [a, b] = await Promise.all([open(), open()]);
   });
   after(async () => {
     await Promise.all([a.close(), b.close()]);
