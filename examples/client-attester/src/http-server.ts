@@ -25,7 +25,8 @@ export interface AttesterServerOptions {
 
 export interface AttesterServer {
   readonly port: number;
-  readonly requests: { count: number };
+  /** Every request received, as "METHOD /path". */
+  readonly requests: readonly string[];
   close(): Promise<void>;
 }
 
@@ -60,10 +61,10 @@ function asRequest(value: unknown): AttestationRequest {
 
 export function startAttesterServer(options: AttesterServerOptions): Promise<AttesterServer> {
   const { attester } = options;
-  const requests = { count: 0 };
+  const requests: string[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    requests.count += 1;
     const path = (req.url ?? '/').split('?')[0];
+    requests.push(`${req.method ?? ''} ${path ?? ''}`);
     void (async () => {
       try {
         if (req.method === 'GET' && path === '/jwks') {

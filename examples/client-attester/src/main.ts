@@ -26,6 +26,10 @@ if (clientIds.length === 0) {
   process.exit(2);
 }
 const port = Number(values.port);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error('--port must be 1..65535 (the attester names its own URL in key-proof audiences)');
+  process.exit(2);
+}
 const issuer = values.issuer ?? `http://127.0.0.1:${port}`;
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const attester = createClientAttester({
@@ -36,7 +40,7 @@ const attester = createClientAttester({
 });
 const server = await startAttesterServer({ attester, port, log: (line) => console.error(line) });
 console.log(`Client Attester (DEVELOPMENT verifier only) on http://127.0.0.1:${server.port}`);
-console.log(`  jwks_uri for the app document: ${issuer}/jwks`);
+console.log(`  jwks_uri for the app document: ${issuer}/jwks  (behind TLS: a document's jwks_uri must be https)`);
 console.log(`  attests for: ${clientIds.join(', ')}`);
 const stop = (): void => void server.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -63,8 +63,10 @@ export function createSigningKeys(store: KeyStore, clock: Clock, reloadMs = 60_0
 
   return {
     async current() {
-      const now = clock.now();
+      // Read the time after the records: the first key is created inside records() and activates
+      // at that moment, which may be a millisecond after this call started.
       let list = await records();
+      const now = clock.now();
       let active = list.filter((r) => signing(r, now)).sort((a, b) => b.activatesAt - a.activatesAt)[0];
       if (active === undefined) {
         list = await records(true);
