@@ -31,6 +31,7 @@ export type { FetchedResource, Fetcher, FetchPurpose, FetchRequest } from './fet
 export { DEFAULT_FRESHNESS_BOUNDS, computeFreshness } from './freshness.js';
 export type { Freshness, FreshnessBasis, FreshnessBounds } from './freshness.js';
 export { parseHttpDate } from './http-date.js';
+export { sha256 } from './sha256.js';
 export { DEFAULT_MEMORY_DOCUMENT_CACHE_OPTIONS, createMemoryDocumentCache, estimateEntryBytes } from './document-cache.js';
 export type { CachedDocument, DocumentCache, MemoryDocumentCache, MemoryDocumentCacheOptions } from './document-cache.js';
 export { createSingleFlight } from './single-flight.js';

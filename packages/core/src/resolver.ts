@@ -10,6 +10,7 @@ import type { Negotiated } from './negotiate.js';
 import { createOriginBackoff, DEFAULT_ORIGIN_BACKOFF_OPTIONS, type OriginBackoffOptions } from './origin-backoff.js';
 import type { ReasonCode } from './reasons.js';
 import type { ResolverEvent, ResolverEventHook } from './resolver-events.js';
+import { sha256 } from './sha256.js';
 import { createSingleFlight, type SingleFlight } from './single-flight.js';
 import { parseStrictJson } from './strict-json.js';
 import { evaluateParsed, type EvaluateOptions } from './validate.js';
@@ -183,7 +184,6 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
   const backoff = createOriginBackoff(trackerOptions);
   const counted: ReadonlySet<ReasonCode> = new Set(countedReasons);
   checkFreshnessOptions(fresh);
-  if (globalThis.crypto?.subtle === undefined) throw new TypeError('The resolver needs Web Crypto (crypto.subtle)');
 
   /** client_id → `freshUntil` of the entry version whose refresh-ahead was started. */
   const refreshAttempts = new Map<string, number>();
@@ -320,7 +320,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
     } else {
       const decoded = decode(clientId, res.body, urlWarnings);
       if (isFindings(decoded)) throw CimdError.fromFindings(decoded);
-      const base = { body: utf8.decode(res.body), digest: await digestOf(res.body), ...times };
+      const base = { body: utf8.decode(res.body), digest: digestOf(res.body), ...times };
       loaded = { entry: withValidators(base, res.headers, undefined), decoded, source: 'fetched' };
     }
     await cacheSet(clientId, loaded.entry);
@@ -519,9 +519,9 @@ function withValidators(
   };
 }
 
-/** `sha256:` and the base64url SHA-256 of the bytes. */
-async function digestOf(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
+/** `sha256:` and the base64url SHA-256 of the bytes (synchronous: see `sha256.ts` for why). */
+function digestOf(bytes: Uint8Array): string {
+  const hash = sha256(bytes);
   let binary = '';
   for (const b of hash) binary += String.fromCharCode(b);
   return `sha256:${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;

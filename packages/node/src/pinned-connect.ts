@@ -57,9 +57,10 @@ export function pinnedConnector(options: PinnedConnectOptions): buildConnector.c
     const tcp = tcpConnect({ host: target.hostname, port: target.port, lookup: pinnedLookup(target.hostname, addresses) });
     socket = tcp;
     // Before TLS starts, a socket error is a connect failure; once it has started, a TLS one.
-    tcp.once('error', (error: Error) =>
-      settle(socket === tcp ? connectError(target, addresses, error) : tlsError(target, error)),
-    );
+    // After settling, a late error (the connection torn down after use) needs no CimdError.
+    tcp.once('error', (error: Error) => {
+      if (!settled) settle(socket === tcp ? connectError(target, addresses, error) : tlsError(target, error));
+    });
     tcp.once('connect', () => {
       const peer = tcp.remoteAddress ?? '(unknown)';
       const checked = addresses.some((a) => sameAddress(a.address, peer));
@@ -76,7 +77,9 @@ export function pinnedConnector(options: PinnedConnectOptions): buildConnector.c
       if (target.protocol === 'http:') return settle(undefined);
       const tls = tlsConnect(tlsOptions(tcp, target, options.secureContext));
       socket = tls;
-      tls.once('error', (error: Error) => settle(tlsError(target, error)));
+      tls.once('error', (error: Error) => {
+        if (!settled) settle(tlsError(target, error));
+      });
       tls.once('secureConnect', () => {
         if (!tls.authorized) return settle(tlsError(target, tls.authorizationError ?? new Error('unauthorized')));
         settle(undefined);

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import { Client, type Dispatcher } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
@@ -49,16 +50,23 @@ export function openPinned(
   signal: AbortSignal,
 ): PinnedConnection {
   let address = '';
+  let socket: Duplex | undefined;
+  const connect = pinnedConnector({
+    target,
+    addresses,
+    policy: settings.policy,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    secureContext: settings.secureContext,
+    signal,
+    onPeer: (peer) => (address = peer),
+  });
   const client = new Client(target.origin, {
-    connect: pinnedConnector({
-      target,
-      addresses,
-      policy: settings.policy,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      secureContext: settings.secureContext,
-      signal,
-      onPeer: (peer) => (address = peer),
-    }),
+    // The connector's socket is kept, so that `close` can end it without an error (see there).
+    connect: (options, callback) =>
+      connect(options, (...args) => {
+        socket = args[1] ?? undefined;
+        callback(...args);
+      }),
     maxHeaderSize: settings.maxHeaderBytes,
     headersTimeout: settings.deadlineMs,
     bodyTimeout: settings.deadlineMs,
@@ -71,12 +79,16 @@ export function openPinned(
         method: 'GET',
         headers: { ...headers },
         signal,
-        // `connection: close`: this connection serves exactly one request.
-        reset: true,
       });
       return { status: response.statusCode, headers: response.headers, body: response.body, address };
     },
     close() {
+      // The connection serves exactly one request and ends here, after the body was read (or
+      // not wanted). Not with `connection: close` (undici's `reset`): undici would then destroy
+      // the socket itself with an error object and format its stack, which cost ~0.1 ms of CPU
+      // per fetch (bench/discovery.bench.ts). Destroyed first, the socket leaves undici's own
+      // destroy nothing to fail.
+      socket?.destroy();
       client.destroy().catch(() => undefined);
     },
   };

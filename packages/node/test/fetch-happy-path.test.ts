@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { isCimdError, type Fetcher } from '@cimd/core';
 import { ACCEPT, createSafeFetcher, DEFAULT_USER_AGENT, PACKAGE_VERSION, type FetchEvent } from '@cimd/node';
@@ -73,11 +74,30 @@ describe('the happy path', () => {
     await fetcher.fetch(fetchRequest(origin.url('client.test', '/exact.json')));
     assert.deepEqual(lastRequestHeaders(), [
       ['host', `client.test:${origin.port}`],
-      ['connection', 'close'],
+      ['connection', 'keep-alive'],
       ['accept', 'application/json'],
       ['accept-encoding', 'identity'],
       ['user-agent', DEFAULT_USER_AGENT],
     ]);
+  });
+
+  test('H2: each fetch has a connection of its own that ends with it; the next fetch connects, resolves and checks again', async () => {
+    const sockets: Socket[] = [];
+    // The origin invites a long keep-alive: only the fetcher ending the connection closes it
+    // promptly (Node's server itself would wait 5 s, far past the waits below).
+    origin.route('/own.json', (request, response) => {
+      sockets.push(request.socket);
+      response.writeHead(200, { 'content-type': 'application/json', 'keep-alive': 'timeout=600' }).end(JSON.stringify(DOCUMENT));
+    });
+    const connections = origin.connections.count;
+    const lookups = dns.calls('client.test');
+    await fetcher.fetch(fetchRequest(origin.url('client.test', '/own.json')));
+    await waitFor(() => sockets[0]?.destroyed === true, 'the first connection closed at the origin', 100);
+    await fetcher.fetch(fetchRequest(origin.url('client.test', '/own.json')));
+    await waitFor(() => sockets[1]?.destroyed === true, 'the second connection closed at the origin', 100);
+    assert.equal(origin.connections.count - connections, 2);
+    assert.notEqual(sockets[0], sockets[1]);
+    assert.equal(dns.calls('client.test') - lookups, 2);
   });
 
   test('H5: jwks asks for JSON and logo asks for raster images only; the User-Agent is configurable', async () => {
