@@ -11,56 +11,20 @@
  * estimate per entry for comparison. In-process only: no network.
  */
 import { createClientResolver, createMemoryDocumentCache, type FetchedResource, type Fetcher } from '@cimd/core';
+import { sampleDocument } from './sample-document.js';
 
 const clients = Number(process.argv[2] ?? 100_000);
 const runs = Number(process.argv[3] ?? 3);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 
-const encoder = new TextEncoder();
 let servedBytes = 0;
 let served = 0;
-
-/** A realistic ~1 KB document for client number `i`. */
-function documentFor(url: URL, i: string): Uint8Array {
-  const base = `${url.origin}/app-${i}`;
-  const doc = {
-    client_id: url.href,
-    client_name: `Example Application number ${i}`,
-    client_uri: `${base}/`,
-    logo_uri: `${base}/logo.png`,
-    tos_uri: `${base}/terms-of-service`,
-    policy_uri: `${base}/privacy-policy`,
-    contacts: [`operations+${i}@example.com`],
-    redirect_uris: [`${base}/oauth/callback`, 'http://127.0.0.1/callback'],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    scope: 'openid profile email offline_access',
-    token_endpoint_auth_method: 'private_key_jwt',
-    jwks: {
-      keys: [
-        {
-          kty: 'EC',
-          crv: 'P-256',
-          kid: `key-${i}`,
-          use: 'sig',
-          alg: 'ES256',
-          x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
-          y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
-        },
-      ],
-    },
-    software_id: `f6c1a2de-3b4c-4d5e-8f90-${i.padStart(12, '0')}`,
-    software_version: '3.14.159',
-    post_logout_redirect_uris: [`${base}/signed-out`],
-  };
-  return encoder.encode(JSON.stringify(doc));
-}
 
 const fetcher: Fetcher = {
   fetch({ url }): Promise<FetchedResource> {
     const i = /\/c\/(\d+)\.json$/.exec(url.pathname)?.[1] ?? '0';
-    const body = documentFor(url, i);
+    const body = sampleDocument(url, i);
     servedBytes += body.byteLength;
     served += 1;
     return Promise.resolve({
