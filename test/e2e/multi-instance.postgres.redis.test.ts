@@ -248,7 +248,9 @@ describe('two cimd-server processes, one PostgreSQL, one Redis', () => {
 
       // Both present the same issuer and metadata, wherever they listen.
       const metadata = await Promise.all(
-        [a.url, b.url, issuer].map(async (u) => (await fetch(`${u}/.well-known/oauth-authorization-server`)).json()),
+        [a.url, b.url, issuer].map(async (u): Promise<unknown> =>
+          (await fetch(`${u}/.well-known/oauth-authorization-server`)).json(),
+        ),
       );
       assert.deepEqual(metadata[0], metadata[1]);
       assert.deepEqual(metadata[0], metadata[2]);
