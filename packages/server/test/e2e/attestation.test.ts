@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from 'jose';
 import { request as httpsRequest } from 'node:https';
-import { configProblems, createLogger, createUser, mergeConfig, startServer, type RunningServer } from '@cimd/server';
+import type { RunningServer } from '@cimd/server';
 import {
   createClientAttester,
   createClientInstance,
@@ -23,6 +23,7 @@ import {
 } from '../../../../examples/client-attester/src/index.js';
 import { createTestPki, jsonAnswer, startOriginServer, type OriginServer, type TestPki } from '../../../node/test/kit/index.js';
 import { Browser } from '../support/browser.js';
+import { startDevelopmentServer } from '../support/dev-server.js';
 
 const DOCUMENT_PATH = '/apps/notes/client.json';
 const REDIRECT_URI = 'com.example.notes:/oauth/callback';
@@ -67,30 +68,13 @@ before(async () => {
       { 'cache-control': 'max-age=600' },
     ),
   );
-  const input = {
-    server: { mode: 'development' as const, host: '127.0.0.1', port: 0, issuer: 'http://127.0.0.1:0' },
-    stores: { url: 'memory:' },
-    policy: { authMethods: ['attest_jwt_client_auth', 'none'], authenticateBeforeFetch: false },
-    fetch: {
-      resolve: { 'client.test': '127.0.0.1', 'attester.client.test': '127.0.0.1' },
-      extraCaFile: pki.ca.certPath,
-      allowLoopback: true,
-    },
-    logging: { level: 'silent' as const },
-  };
-  const config = mergeConfig(input);
-  assert.deepEqual(configProblems(config, [input]), []);
-  running = await startServer({
-    config,
-    demo: false,
-    servicePort: 0,
-    resetDemoPassword: false,
-    say: () => undefined,
-    logger: createLogger('silent'),
-  });
-  issuer = running.config.server.issuer;
-  const ctx = running.server.context;
-  await createUser(ctx.stores, ctx.random, USERNAME, PASSWORD, Date.now());
+  ({ running, issuer } = await startDevelopmentServer({
+    pki,
+    hosts: ['client.test', 'attester.client.test'],
+    authMethods: ['attest_jwt_client_auth', 'none'],
+    username: USERNAME,
+    password: PASSWORD,
+  }));
   ca = readFileSync(pki.ca.certPath, 'utf8');
 });
 

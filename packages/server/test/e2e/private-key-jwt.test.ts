@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
-import { configProblems, createLogger, createUser, mergeConfig, startServer, type RunningServer } from '@cimd/server';
+import type { RunningServer } from '@cimd/server';
 import { createTestPki, jsonAnswer, startOriginServer, type OriginServer, type TestPki } from '../../../node/test/kit/index.js';
 import { Browser } from '../support/browser.js';
+import { startDevelopmentServer } from '../support/dev-server.js';
 
 const DOCUMENT_PATH = '/oauth/client.json';
 const JWKS_PATH = '/oauth/jwks.json';
@@ -55,26 +56,13 @@ before(async () => {
       { 'cache-control': 'max-age=600' },
     ),
   );
-  const input = {
-    server: { mode: 'development' as const, host: '127.0.0.1', port: 0, issuer: 'http://127.0.0.1:0' },
-    stores: { url: 'memory:' },
-    policy: { authMethods: ['private_key_jwt', 'none'], authenticateBeforeFetch: false },
-    fetch: { resolve: { 'client.test': '127.0.0.1' }, extraCaFile: pki.ca.certPath, allowLoopback: true },
-    logging: { level: 'silent' as const },
-  };
-  const config = mergeConfig(input);
-  assert.deepEqual(configProblems(config, [input]), [], 'the test runs a configuration an operator could write');
-  running = await startServer({
-    config,
-    demo: false,
-    servicePort: 0,
-    resetDemoPassword: false,
-    say: () => undefined,
-    logger: createLogger('silent'),
-  });
-  issuer = running.config.server.issuer;
-  const ctx = running.server.context;
-  await createUser(ctx.stores, ctx.random, USERNAME, PASSWORD, Date.now());
+  ({ running, issuer } = await startDevelopmentServer({
+    pki,
+    hosts: ['client.test'],
+    authMethods: ['private_key_jwt', 'none'],
+    username: USERNAME,
+    password: PASSWORD,
+  }));
 });
 
 after(async () => {
