@@ -145,6 +145,22 @@ describe('private_key_jwt: the flow (J1–J12, R54)', () => {
     assert.ok(!md['token_endpoint_auth_signing_alg_values_supported']?.some((a) => a === 'none' || a.startsWith('HS')));
   });
 
+  test('J3, RFC 7591 §2: a document declaring token_endpoint_auth_signing_alg admits that algorithm only', async () => {
+    const es = await newKey('ES256');
+    const ed = await newKey('EdDSA');
+    const id = h.newClient({
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'EdDSA',
+      jwks: { keys: [es.publicJwk, ed.publicJwk] },
+    });
+    await assertAuthenticated(
+      h,
+      await postForm(h.browser(), '/token', authOnly(await clientAssertion(ed, id, ISSUER, h.clock.now()))),
+    );
+    const other = await postForm(h.browser(), '/token', authOnly(await clientAssertion(es, id, ISSUER, h.clock.now())));
+    assertInvalidClient(h, other, 'client-assertion-alg-not-allowed');
+  });
+
   test('J2: an inline jwks in the document works like a jwks_uri, with no fetch of any key set', async () => {
     const key = await newKey('EdDSA');
     const id = h.newClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });

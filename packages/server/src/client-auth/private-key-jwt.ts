@@ -66,12 +66,20 @@ export function createPrivateKeyJwtMethod(options: PrivateKeyJwtOptions): Client
   const { settings, issuer } = options;
   const skew = settings.clockSkewS;
 
-  function checkHeader(jwt: DecodedJwt): string {
+  function checkHeader(jwt: DecodedJwt, client: Client): string {
     const alg = jwt.header['alg'] as string;
     if (!settings.algorithms.includes(alg)) {
       throw new CimdError(
         'client-assertion-alg-not-allowed',
         `The assertion is signed with ${alg}; this server accepts ${settings.algorithms.join(', ')} (never none or HS*)`,
+      );
+    }
+    // RFC 7591 §2 / OpenID Connect Registration: a declared token_endpoint_auth_signing_alg is the only one.
+    const declared = client.metadata.token_endpoint_auth_signing_alg;
+    if (declared !== undefined && declared !== alg) {
+      throw new CimdError(
+        'client-assertion-alg-not-allowed',
+        `The assertion is signed with ${alg}, but the client's document declares token_endpoint_auth_signing_alg ${declared}`,
       );
     }
     const typ = normalizeTyp(jwt.header['typ']);
@@ -113,7 +121,7 @@ export function createPrivateKeyJwtMethod(options: PrivateKeyJwtOptions): Client
     },
     async verify(client: Client, form: Form, _headers: Headers, endpoint: string) {
       const jwt = decodeAssertion(form);
-      const alg = checkHeader(jwt);
+      const alg = checkHeader(jwt, client);
       const { claims } = jwt;
       if (claims['iss'] !== client.clientId || claims['sub'] !== client.clientId) {
         throw new CimdError(
