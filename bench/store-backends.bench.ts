@@ -67,7 +67,7 @@ interface Setup {
   readonly results: number[];
 }
 
-async function setup(name: string, stores: ConfigInput['stores'], instances: number): Promise<Setup> {
+async function setup(name: string, stores: NonNullable<ConfigInput['stores']>, instances: number): Promise<Setup> {
   const config = mergeConfig({
     server: { issuer: ISSUER, host: '127.0.0.1', port: 0 },
     stores,
