@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOUND = { timeout: 150_000 };
@@ -74,21 +75,7 @@ function freePort(): Promise<number> {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cimd-e2e-mcp-docs-'));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

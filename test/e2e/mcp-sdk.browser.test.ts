@@ -20,7 +20,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { InMemoryOAuthClientProvider } from '@modelcontextprotocol/sdk/examples/client/simpleOAuthClientProvider.js';
 import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { configProblems, createLogger, createUser, mergeConfig, startServer, type RunningServer } from '@cimd/server';
 import {
   jsonAnswer,
@@ -30,8 +30,8 @@ import {
   type TestPki,
 } from '../../packages/node/test/kit/index.js';
 import { startMcpServer, type RunningMcpServer, type WhoAmI } from '../../examples/mcp-server/mcp-server.js';
+import { launchChromium } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const BOUND = { timeout: 90_000 };
 const STEP_MS = 15_000;
 const USERNAME = 'alice';
@@ -137,22 +137,7 @@ before(async () => {
   const ctx = as.server.context;
   userId = await createUser(ctx.stores, ctx.random, USERNAME, PASSWORD, Date.now());
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The browser only talks to 127.0.0.1 (the AS and the client's callback); every name fails.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -256,6 +241,19 @@ async function callWhoAmI(provider: CimdClientProvider): Promise<WhoAmI> {
   } finally {
     await client.close();
   }
+}
+
+/** A raw MCP request (tools/list) with a given bearer token, to see the server's answer as sent. */
+function listToolsWith(token: string): Promise<Response> {
+  return fetch(mcp.url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
 }
 
 describe('MCP SDK client with a CIMD client_id against an MCP server protected by @cimd/mcp', () => {
@@ -369,15 +367,7 @@ describe('MCP SDK client with a CIMD client_id against an MCP server protected b
       const token = provider.tokens()?.access_token ?? '';
       assert.equal(decodeJwt(token).aud, OTHER_RESOURCE);
 
-      const response = await fetch(mcp.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
+      const response = await listToolsWith(token);
       assert.equal(response.status, 401);
       const challenge = extractWWWAuthenticateParams(response);
       assert.equal(challenge.error, 'invalid_token');
@@ -397,15 +387,7 @@ describe('MCP SDK client with a CIMD client_id against an MCP server protected b
       const token = provider.tokens()?.access_token ?? '';
       assert.deepEqual([decodeJwt(token).aud, decodeJwt(token)['scope']], [mcp.url, 'profile']);
 
-      const response = await fetch(mcp.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
+      const response = await listToolsWith(token);
       assert.equal(response.status, 403);
       const challenge = extractWWWAuthenticateParams(response);
       assert.equal(challenge.error, 'insufficient_scope');
