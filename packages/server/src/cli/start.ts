@@ -17,6 +17,8 @@ import { createUser, generatePassword, resetPassword } from './users-command.js'
 /** The host name of the development CIMD Service; the development resolver maps it to loopback. */
 export const DEV_SERVICE_HOST = 'cimd-service.localhost';
 export const DEMO_USERNAME = 'demo';
+/** How often a running server deletes expired rows from its stores. */
+export const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 export interface StartOptions {
   readonly config: ServerConfig;
@@ -105,6 +107,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(service === undefined ? {} : { extend: (app, ctx) => mountDemoClient(app, ctx, () => demoClientId) }),
   });
   const listening = await listen(server.app, config.server.host, config.server.port);
+  // Expired codes, tokens, jtis, sessions and counters are deleted every few minutes. With several
+  // instances each one sweeps; the deletes are idempotent, so that costs only a few statements.
+  const sweeper = setInterval(() => {
+    stores.sweep(clock.now()).then(
+      (removed) => log.debug({ event: 'sweep', removed }, 'expired rows deleted'),
+      (error: unknown) => log.warn({ event: 'sweep', err: error }, 'sweep failed'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   let demoPassword: string | undefined;
   if (service !== undefined) {
@@ -151,6 +162,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(service === undefined ? {} : { service, demoClientId }),
     ...(demoPassword === undefined ? {} : { demoPassword }),
     async close() {
+      clearInterval(sweeper);
       await listening.close();
       await service?.close();
       await server.close();
