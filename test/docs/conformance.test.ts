@@ -27,10 +27,14 @@ function rows(): Row[] {
   const text = readFileSync(`${ROOT}docs/conformance.md`, 'utf8');
   const out: Row[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\| ((?:R|H|J|M-[A-Z]+)\d+) \| .* \| (done|partial|not yet|not applicable|deviation|[a-z ]+) \| (.*) \|$/.exec(
-      line,
-    );
-    if (m) out.push({ id: m[1] as string, status: m[2] as string, proof: m[3] as string });
+    if (!line.startsWith('|')) continue;
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const [id, , status, proof] = cells;
+    if (id === undefined || !/^(?:R|H|J|M-[A-Z]+)\d+$/.test(id)) continue;
+    out.push({ id, status: status ?? '', proof: proof ?? '' });
   }
   return out;
 }

@@ -114,7 +114,7 @@ async function popWith(
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ }).sign(key);
 }
 
-describe('attestation-based client authentication: the flow', () => {
+describe('R55: attestation-based client authentication: the flow', () => {
   let w: World;
   before(async () => {
     w = await world({ limits: { authenticatedAccessTokenTtlS: 300 } });
@@ -172,7 +172,7 @@ describe('attestation-based client authentication: the flow', () => {
   });
 });
 
-describe('attestation-based client authentication: refusals', () => {
+describe('R55: attestation-based client authentication: refusals', () => {
   let w: World;
   let app: ClientInstance;
   let attestation: string;

@@ -241,15 +241,23 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
   test('CSP form-action covers where the form chain ends: the verified redirect origin on consent, the requested one on login', async () => {
     const id = h.newClient({ redirect_uris: ['http://127.0.0.1/callback'] });
     const b = h.browser();
-    const first = await b.get(`/authorize?${authorizeParams({ client_id: id, redirect_uri: 'http://127.0.0.1:49152/callback' }).toString()}`);
+    const first = await b.get(
+      `/authorize?${authorizeParams({ client_id: id, redirect_uri: 'http://127.0.0.1:49152/callback' }).toString()}`,
+    );
     const login = await b.follow(first);
     assert.match(login.headers.get('content-security-policy') ?? '', /form-action 'self' http:\/\/127\.0\.0\.1:49152(;|$)/);
     const consent = await b.follow(await b.login(login, 'alice', PASSWORD));
     assert.match(consent.headers.get('content-security-policy') ?? '', /form-action 'self' http:\/\/127\.0\.0\.1:49152(;|$)/);
     const single = h.newClient({ redirect_uris: ['com.example.app:/cb'] });
     const b2 = h.browser();
-    const login2 = await b2.follow(await b2.get(`/authorize?${authorizeParams({ client_id: single, redirect_uri: undefined }).toString()}`));
-    assert.doesNotMatch(login2.headers.get('content-security-policy') ?? '', /form-action/, 'the end is unknown before the document is fetched');
+    const login2 = await b2.follow(
+      await b2.get(`/authorize?${authorizeParams({ client_id: single, redirect_uri: undefined }).toString()}`),
+    );
+    assert.doesNotMatch(
+      login2.headers.get('content-security-policy') ?? '',
+      /form-action/,
+      'the end is unknown before the document is fetched',
+    );
     const consent2 = await b2.follow(await b2.login(login2, 'alice', PASSWORD));
     assert.match(consent2.headers.get('content-security-policy') ?? '', /form-action 'self' com\.example\.app:(;|$)/);
   });
