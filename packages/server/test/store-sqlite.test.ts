@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStores, SQLITE_MIGRATIONS } from '../src/store/index.js';
 import { storeContract, T0 } from './store-contract.js';
 import { cachedDocument, codeRecord, refreshRecord, userRecord } from './store-contract/fixtures.js';
+import { twoHandlesContract } from './store-contract/two-handles.js';
 import { raceOverSqlite } from './support/sqlite-race.js';
 
 // One temporary folder for this file; each test gets its own database file inside it.
@@ -98,50 +99,10 @@ describe('SQLite stores: the database file', () => {
 });
 
 describe('SQLite stores: two connections to one file', () => {
-  let path: string;
-  before(() => {
-    path = freshPath();
-  });
-
-  test("each connection sees the other's writes, and a code consumed through one is reused through the other", async () => {
-    const clock = { now: () => T0 };
-    const a = await openSqliteStores({ path, clock });
-    const b = await openSqliteStores({ path, clock });
-    try {
-      await a.users.create(userRecord());
-      assert.deepEqual(await b.users.findById('u_7f3a9c'), userRecord());
-      await b.documents.set('https://app.example/cimd.json', cachedDocument());
-      assert.deepEqual(await a.documents.get('https://app.example/cimd.json'), cachedDocument());
-
-      await a.codes.save(codeRecord());
-      assert.equal((await b.codes.consume('code-hash-1', T0)).status, 'consumed');
-      assert.equal((await a.codes.consume('code-hash-1', T0 + 1)).status, 'reused');
-
-      await b.refreshTokens.save(refreshRecord());
-      assert.equal((await a.refreshTokens.rotate('refresh-hash-1', refreshRecord({ tokenHash: 'next' }), T0)).status, 'rotated');
-      assert.equal((await b.refreshTokens.rotate('refresh-hash-1', refreshRecord({ tokenHash: 'other' }), T0)).status, 'reused');
-      assert.equal(await b.refreshTokens.find('other', T0), undefined);
-      assert.equal(await a.replay.remember('client-assertion', 'jti', T0 + 1000, T0), true);
-      assert.equal(await b.replay.remember('client-assertion', 'jti', T0 + 1000, T0), false);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-
-  test('interleaved on two connections, 50 consumptions of one code yield exactly one consumed', async () => {
-    const a = await openSqliteStores({ path });
-    const b = await openSqliteStores({ path });
-    try {
-      await a.codes.save(codeRecord({ codeHash: 'interleaved' }));
-      const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).codes.consume('interleaved', T0 + i)),
-      );
-      assert.equal(results.filter((r) => r.status === 'consumed').length, 1);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+  twoHandlesContract('connections', async (clock) => {
+    const path = freshPath();
+    const options = clock === undefined ? { path } : { path, clock };
+    return [await openSqliteStores(options), await openSqliteStores(options)];
   });
 });
 

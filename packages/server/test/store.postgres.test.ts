@@ -5,7 +5,8 @@ import { openPgDatabase } from '../src/store/postgres/database.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { openPostgresStores } from '../src/store/postgres/postgres-stores.js';
 import { storeContract, T0 } from './store-contract.js';
-import { cachedDocument, codeRecord, grantRecord, refreshRecord, userRecord } from './store-contract/fixtures.js';
+import { cachedDocument, grantRecord, refreshRecord } from './store-contract/fixtures.js';
+import { twoHandlesContract } from './store-contract/two-handles.js';
 import { POSTGRES_URL, testSchemas } from './support/postgres.js';
 
 // Every store set of this file lives in a schema of its own, dropped when the file ends.
@@ -85,50 +86,10 @@ describe('PostgreSQL stores: schema and migrations', () => {
 });
 
 describe('PostgreSQL stores: two pools (two instances) on one schema', () => {
-  test("each pool sees the other's writes; a code consumed through one is reused through the other", async () => {
+  twoHandlesContract('pools', async (clock) => {
     const schema = schemas.next();
-    const clock = { now: () => T0 };
-    const a = await open(schema, { clock });
-    const b = await open(schema, { clock });
-    try {
-      await a.users.create(userRecord());
-      assert.deepEqual(await b.users.findById('u_7f3a9c'), userRecord());
-      await b.documents.set('https://app.example/cimd.json', cachedDocument());
-      assert.deepEqual(await a.documents.get('https://app.example/cimd.json'), cachedDocument());
-
-      await a.codes.save(codeRecord());
-      assert.equal((await b.codes.consume('code-hash-1', T0)).status, 'consumed');
-      assert.equal((await a.codes.consume('code-hash-1', T0 + 1)).status, 'reused');
-
-      await b.refreshTokens.save(refreshRecord());
-      assert.equal((await a.refreshTokens.rotate('refresh-hash-1', refreshRecord({ tokenHash: 'next' }), T0)).status, 'rotated');
-      assert.equal((await b.refreshTokens.rotate('refresh-hash-1', refreshRecord({ tokenHash: 'other' }), T0)).status, 'reused');
-      assert.equal(await b.refreshTokens.find('other', T0), undefined);
-      assert.equal(await a.replay.remember('client-assertion', 'jti', T0 + 1000, T0), true);
-      assert.equal(await b.replay.remember('client-assertion', 'jti', T0 + 1000, T0), false);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-
-  test('OAuth 2.1 §4.1.3: 50 concurrent consumptions of one code across two pools yield exactly one consumed', async () => {
-    const schema = schemas.next();
-    const a = await open(schema);
-    const b = await open(schema);
-    try {
-      for (let round = 0; round < 5; round++) {
-        await a.codes.save(codeRecord({ codeHash: `race-${round}` }));
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).codes.consume(`race-${round}`, T0 + 1)),
-        );
-        assert.equal(results.filter((r) => r.status === 'consumed').length, 1, `round ${round}`);
-        assert.equal(results.filter((r) => r.status === 'reused').length, 49, `round ${round}`);
-      }
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const extra = clock === undefined ? {} : { clock };
+    return [await open(schema, extra), await open(schema, extra)];
   });
 
   test('RFC 9700 §4.14.2, J9, H8: rotations, jtis and counters raced across two pools are each won once and none is lost', async () => {

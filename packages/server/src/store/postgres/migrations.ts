@@ -1,149 +1,21 @@
-import { checkMigrationOrder, type Migration } from '../sqlite/migrations.js';
+import { checkMigrationOrder, SQLITE_MIGRATIONS, type Migration } from '../sqlite/migrations.js';
 import type { PgDatabase } from './database.js';
 
 /**
- * The PostgreSQL schema, as ordered migrations: the SQLite layout (sqlite/migrations.ts) with
- * PostgreSQL types. A released migration is never edited, only followed by a new one.
- * - timestamps are BIGINT milliseconds since the Unix epoch (read back as numbers);
- * - arrays and objects are JSON text, as in SQLite, so both stores share one row mapping
- *   (store/sql/rows.ts) and a row is read back exactly as written;
- * - the disabled flag is a nullable SMALLINT 0/1;
+ * The PostgreSQL schema: the SQLite migrations (sqlite/migrations.ts), which are written in the
+ * SQL both databases accept, with one change: INTEGER columns (timestamps in milliseconds, counts,
+ * the 0/1 disabled flag) become BIGINT, because PostgreSQL's INTEGER has 32 bits. So both stores
+ * share one table layout and one row mapping (store/sql/rows.ts), and a migration added for SQLite
+ * reaches PostgreSQL too (it must stay within the common SQL; the PostgreSQL contract suite runs
+ * it). A released migration is never edited, only followed by a new one.
+ * - arrays and objects are JSON text, as in SQLite, so a row is read back exactly as written;
  * - keys are TEXT compared with the database's deterministic collation (equal only when the
  *   bytes are equal, R8); orderings that must match the other stores say COLLATE "C".
  */
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'initial schema',
-    sql: `
-CREATE TABLE authorization_codes (
-  code_hash      TEXT   NOT NULL PRIMARY KEY,
-  grant_id       TEXT   NOT NULL,
-  client_id      TEXT   NOT NULL,
-  user_id        TEXT   NOT NULL,
-  redirect_uri   TEXT   NOT NULL,
-  scope          TEXT   NOT NULL,
-  resources      TEXT   NOT NULL,
-  code_challenge TEXT   NOT NULL,
-  auth_time      BIGINT NOT NULL,
-  issued_at      BIGINT NOT NULL,
-  expires_at     BIGINT NOT NULL,
-  used_at        BIGINT
-);
-CREATE INDEX authorization_codes_expires_at ON authorization_codes (expires_at);
-
-CREATE TABLE grants (
-  id                      TEXT   NOT NULL PRIMARY KEY,
-  user_id                 TEXT   NOT NULL,
-  client_id               TEXT   NOT NULL,
-  scope                   TEXT   NOT NULL,
-  resources               TEXT   NOT NULL,
-  auth_method             TEXT   NOT NULL,
-  instance_key_thumbprint TEXT,
-  created_at              BIGINT NOT NULL,
-  expires_at              BIGINT NOT NULL,
-  revoked_at              BIGINT,
-  revoked_reason          TEXT
-);
-CREATE INDEX grants_client_user ON grants (client_id, user_id);
-CREATE INDEX grants_user_created ON grants (user_id, created_at);
-
-CREATE TABLE refresh_tokens (
-  token_hash TEXT   NOT NULL PRIMARY KEY,
-  grant_id   TEXT   NOT NULL,
-  client_id  TEXT   NOT NULL,
-  user_id    TEXT   NOT NULL,
-  scope      TEXT   NOT NULL,
-  resources  TEXT   NOT NULL,
-  issued_at  BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  used_at    BIGINT
-);
-CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
-
-CREATE TABLE consents (
-  user_id     TEXT   NOT NULL,
-  client_id   TEXT   NOT NULL,
-  scope       TEXT   NOT NULL,
-  resources   TEXT   NOT NULL,
-  fingerprint TEXT   NOT NULL,
-  granted_at  BIGINT NOT NULL,
-  PRIMARY KEY (user_id, client_id)
-);
-CREATE INDEX consents_client ON consents (client_id);
-
-CREATE TABLE users (
-  id            TEXT     NOT NULL PRIMARY KEY,
-  username      TEXT     NOT NULL UNIQUE,
-  password_hash TEXT     NOT NULL,
-  created_at    BIGINT   NOT NULL,
-  disabled      SMALLINT CHECK (disabled IN (0, 1))
-);
-
-CREATE TABLE signing_keys (
-  kid          TEXT   NOT NULL PRIMARY KEY,
-  alg          TEXT   NOT NULL,
-  private_jwk  TEXT   NOT NULL,
-  public_jwk   TEXT   NOT NULL,
-  created_at   BIGINT NOT NULL,
-  activates_at BIGINT NOT NULL,
-  retires_at   BIGINT,
-  expires_at   BIGINT
-);
-
-CREATE TABLE replay_entries (
-  namespace  TEXT   NOT NULL,
-  id         TEXT   NOT NULL,
-  expires_at BIGINT NOT NULL,
-  PRIMARY KEY (namespace, id)
-);
-CREATE INDEX replay_entries_expires_at ON replay_entries (expires_at);
-
-CREATE TABLE interactions (
-  id         TEXT   NOT NULL PRIMARY KEY,
-  params     TEXT   NOT NULL,
-  created_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  user_id    TEXT,
-  auth_time  BIGINT
-);
-CREATE INDEX interactions_expires_at ON interactions (expires_at);
-
-CREATE TABLE sessions (
-  id_hash    TEXT   NOT NULL PRIMARY KEY,
-  user_id    TEXT   NOT NULL,
-  auth_time  BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL
-);
-CREATE INDEX sessions_expires_at ON sessions (expires_at);
-
-CREATE TABLE counters (
-  counter_key    TEXT   NOT NULL PRIMARY KEY,
-  hits           BIGINT NOT NULL,
-  window_ends_at BIGINT NOT NULL
-);
-CREATE INDEX counters_window_ends_at ON counters (window_ends_at);
-
-CREATE TABLE registered_clients (
-  client_id  TEXT   NOT NULL PRIMARY KEY,
-  metadata   TEXT   NOT NULL,
-  created_at BIGINT NOT NULL
-);
-
-CREATE TABLE client_documents (
-  client_id     TEXT   NOT NULL PRIMARY KEY,
-  body          TEXT   NOT NULL,
-  digest        TEXT   NOT NULL,
-  fetched_at    BIGINT NOT NULL,
-  fresh_until   BIGINT NOT NULL,
-  stale_until   BIGINT NOT NULL,
-  etag          TEXT,
-  last_modified TEXT
-);
-CREATE INDEX client_documents_stale_until ON client_documents (stale_until);
-`,
-  },
-];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = SQLITE_MIGRATIONS.map((migration) => ({
+  ...migration,
+  sql: migration.sql.replace(/\bINTEGER\b/g, 'BIGINT'),
+}));
 
 /** Where the schema of a database stands against the migrations this release knows. */
 export interface SchemaStatus {
