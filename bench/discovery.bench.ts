@@ -17,14 +17,9 @@
  * The HTTPS document server (`bench/document-server.ts`) runs in a separate process (not pinned
  * to a core), so that its TLS work is not counted here and the measured process keeps about one
  * of the two cores. It serves a distinct ~1 KB document for every `/c/<n>.json`; each cold
- * resolution asks for a new n. Both processes run under tsx, so stack traces are source-mapped.
+ * resolution asks for a new n.
  *
- * What (b) adds to (c), measured step by step on Node 20 (CPU per operation): the pinned
- * connector ~0.1 ms (TCP first, the peer address checked, then TLS over that socket, where undici
- * would start TLS at once: the check before any byte is sent is the point), the fetch pipeline
- * (deadline, budgets, checks, capped body read, event) ~0.08 ms, and the resolver ~0.05 ms
- * (URL rules, strict JSON, validation, negotiation, freshness, digest, cache write). (c) pays one
- * thing (b) does not: undici's `destroy()` formats a ClientDestroyedError's stack.
+ * What (b) adds to (c) is broken down, and what limits it explained, in docs/benchmarks.md.
  *
  *   node --conditions=source --import tsx bench/discovery.bench.ts [runs=5]
  *
@@ -42,6 +37,10 @@ import { Client } from 'undici';
 import { createTestPki, type TestPki } from '../packages/node/test/kit/pki.js';
 import { summarize, type Summary } from './lib.js';
 import { sampleDocument } from './sample-document.js';
+
+// tsx turns source maps on, which makes every formatted stack trace several times dearer. The
+// product runs as compiled JavaScript without them, so measure that way.
+process.setSourceMapsEnabled(false);
 
 const RUNS = Math.max(3, Number(process.argv[2] ?? 5));
 /** Each run alternates cold and bare operations for about this long (bounded by PAIRS too). */
@@ -70,6 +69,14 @@ async function timed(op: (i: number) => Promise<unknown>, times = 1): Promise<Me
   return { wallMs: wall / times, cpuMs: (used.user + used.system) / 1000 / times };
 }
 
+/**
+ * Let the event loop finish what an operation left behind (the closed socket's callbacks), so
+ * that it is not counted in the next operation, which may be of the other path.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 /** The median wall and CPU time of a list of measurements. */
 function medianOf(list: readonly Measured[]): Measured {
   return { wallMs: summarize(list.map((m) => m.wallMs)).median, cpuMs: summarize(list.map((m) => m.cpuMs)).median };
@@ -77,7 +84,7 @@ function medianOf(list: readonly Measured[]): Measured {
 
 /**
  * One run: cold and bare operations alternate one by one (so that drift and background noise
- * touch both alike) for RUN_MS or PAIRS pairs; then the cached path in batches. Each path's
+ * touch both alike), with a pause between operations, for RUN_MS or PAIRS pairs; then the cached path in batches. Each path's
  * figure is the median over its operations (batches for the cached path).
  */
 async function run(): Promise<Record<'cached' | 'cold' | 'bare', Measured>> {
@@ -86,7 +93,9 @@ async function run(): Promise<Record<'cached' | 'cold' | 'bare', Measured>> {
   const start = performance.now();
   for (let i = 0; i < PAIRS && performance.now() - start < RUN_MS; i++) {
     colds.push(await timed(cold));
+    await settle();
     bares.push(await timed(bare));
+    await settle();
   }
   const batches: Measured[] = [];
   for (let i = 0; i < BATCHES; i++) batches.push(await timed((k) => cached(i * BATCH + k), BATCH));
