@@ -12,6 +12,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { createServer, type CimdServer } from '../src/server.js';
 import { Browser } from './support/browser.js';
+import { clientAssertion, JWT_BEARER, jwksOf, newKey } from './support/client-auth.js';
 import { authorizeParams, document, ISSUER, ManualClock, MapFetcher, PASSWORD, pkce, REDIRECT_URI } from './support/harness.js';
 import { testSchemas } from './support/postgres.js';
 import { testRedisPrefixes } from './support/redis.js';
@@ -59,7 +60,11 @@ describe('several instances on one PostgreSQL schema and one Redis prefix', () =
     const config = mergeConfig({
       server: { issuer: ISSUER, host: '127.0.0.1', port: 0 },
       stores: { url: schemas.url(schema), cacheUrl: prefixes.url(prefix) },
-      policy: { authenticateBeforeFetch: false, resources: ['https://api.example/mcp'] },
+      policy: {
+        authenticateBeforeFetch: false,
+        resources: ['https://api.example/mcp'],
+        authMethods: ['private_key_jwt', 'none'],
+      },
     });
     const parts = { fetcher, clock, logger: createLogger('silent'), metrics: createMetrics(false) };
     // Both start at once: the migrations serialise on their advisory lock.
@@ -153,6 +158,29 @@ describe('several instances on one PostgreSQL schema and one Redis prefix', () =
     const resolved = await Promise.all(resolving);
     assert.equal(fetcher.count(clientId), 1);
     assert.ok(resolved.every((r) => r.metadata.client_id === clientId));
+  });
+
+  test('J9: a client assertion accepted by one instance is a replay on the other (its jti is held in PostgreSQL)', async () => {
+    const key = await newKey();
+    const clientId = `https://keys${++clientCount}.example/oauth/client.json`;
+    fetcher.serve(clientId, {
+      body: document(clientId, { token_endpoint_auth_method: 'private_key_jwt', jwks: JSON.parse(jwksOf(key)) as unknown }),
+      headers: { 'content-type': 'application/json', 'cache-control': 'max-age=600' },
+    });
+    const assertion = await clientAssertion(key, clientId, ISSUER, clock.now());
+    // A bogus code: the client authenticates, then the grant is refused (invalid_grant).
+    const form = {
+      grant_type: 'authorization_code',
+      code: 'bogus-code',
+      code_verifier: 'v'.repeat(43),
+      redirect_uri: REDIRECT_URI,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: assertion,
+    };
+    assert.equal((await postToken(a, form)).body.error, 'invalid_grant', 'A accepted the assertion');
+    assert.equal((await postToken(b, form)).body.error, 'invalid_client', 'B refused the same assertion as a replay');
+    const fresh = await clientAssertion(key, clientId, ISSUER, clock.now());
+    assert.equal((await postToken(b, { ...form, client_assertion: fresh })).body.error, 'invalid_grant', 'a new jti is fine');
   });
 
   test('login throttles count failures on every instance together', async () => {
