@@ -7,6 +7,7 @@ import { isSharedDeployment, redactUrl } from '../src/backends.js';
 import { runServerCli } from '../src/cli/main.js';
 import { configFromEnv, configProblems, mergeConfig, type ConfigInput } from '../src/config.js';
 import { openPgDatabase, parsePostgresUrl } from '../src/store/postgres/database.js';
+import { openRedisCoordination } from '../src/store/redis/coordination.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 
 function problems(input: ConfigInput): string[] {
@@ -51,6 +52,13 @@ describe('configuration: the stores group picks the backends by URL', () => {
     for (const schema of ['Prod', 'a-b', 'x;DROP TABLE users', '']) {
       assert.throws(() => openPgDatabase({ connectionString: 'postgres://127.0.0.1/none', schema }), RangeError, schema);
     }
+  });
+
+  test('a cache URL where no Redis answers fails at once, saying why (no silent fallback to fetching everywhere)', async () => {
+    await assert.rejects(
+      openRedisCoordination({ url: 'redis://127.0.0.1:1', clock: { now: () => 0 } }),
+      /Cannot connect to Redis: .*ECONNREFUSED/,
+    );
   });
 
   test('banners and logs never show a store password', () => {

@@ -29,12 +29,18 @@ export function parseRedisUrl(text: string): RedisTarget {
  */
 export async function connectRedis(url: string, onError: (error: Error) => void = () => undefined): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
-  redis.on('error', onError);
+  let last: Error | undefined;
+  redis.on('error', (error: Error) => {
+    last = error;
+    onError(error);
+  });
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw error;
+    // ioredis rejects with "Connection is closed."; the socket error says why.
+    const why = last?.message ?? (error instanceof Error ? error.message : String(error));
+    throw new Error(`Cannot connect to Redis: ${why}`, { cause: error });
   }
   return redis;
 }
