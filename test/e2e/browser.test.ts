@@ -19,6 +19,8 @@ import { captureServerLog } from './support/server-log.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/consent-page.png', import.meta.url));
 const BOUND = { timeout: 90_000 };
+/** Setup and teardown are bounded too. */
+const HOOK_BOUND = { timeout: 60_000 };
 /** Playwright's own waits, well inside the test bound. */
 const STEP_MS = 15_000;
 
@@ -70,7 +72,7 @@ before(async () => {
 
   // client.test is the kit's origin on loopback; every other name fails to resolve.
   browser = await launchChromium('MAP client.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1');
-});
+}, HOOK_BOUND);
 
 after(async () => {
   await browser?.close();
@@ -78,7 +80,7 @@ after(async () => {
   await origin?.close();
   await pki?.dispose();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
+}, HOOK_BOUND);
 
 /** Whatever a client saw, the server must not have failed inside (a 500 logs at error level). */
 afterEach(() => {

@@ -17,6 +17,8 @@ import { HttpUserAgent } from './support/http-user-agent.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOUND = { timeout: 90_000 };
+/** Setup and teardown are bounded too. */
+const HOOK_BOUND = { timeout: 60_000 };
 /** Bounds for the process to start and to stop (hang detection, not a speed check). */
 const START_BOUND_MS = 45_000;
 const STOP_BOUND_MS = 15_000;
@@ -34,7 +36,7 @@ let stdout = '';
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cimd-e2e-start-'));
-});
+}, HOOK_BOUND);
 
 after(async () => {
   if (child !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -42,7 +44,7 @@ after(async () => {
     await once(child, 'exit');
   }
   await rm(dir, { recursive: true, force: true });
-});
+}, HOOK_BOUND);
 
 /** The environment of a user's shell: no CIMD_* overrides, nothing from the test runner. */
 function cleanEnv(): NodeJS.ProcessEnv {

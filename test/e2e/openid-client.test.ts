@@ -31,6 +31,8 @@ const USERNAME = 'alice';
 const PASSWORD = 'e2e password of alice';
 const SCOPE = 'read offline_access';
 const BOUND = { timeout: 60_000 };
+/** Setup and teardown are bounded too. */
+const HOOK_BOUND = { timeout: 60_000 };
 
 let pki: TestPki;
 let origin: OriginServer;
@@ -79,13 +81,13 @@ before(async () => {
   issuer = running.config.server.issuer;
   const ctx = running.server.context;
   userId = await createUser(ctx.stores, ctx.random, USERNAME, PASSWORD, Date.now());
-});
+}, HOOK_BOUND);
 
 after(async () => {
   await running?.close();
   await origin?.close();
   await pki?.dispose();
-});
+}, HOOK_BOUND);
 
 /** Whatever a client saw, the server must not have failed inside (a 500 logs at error level). */
 afterEach(() => {
@@ -162,7 +164,7 @@ describe('openid-client 6.9.0 as a CIMD client', () => {
   );
 
   test(
-    'R29, R43, H18, R77, H5: authorization_code + PKCE S256 + resource, iss checked by the client, JWT verified with the JWKS, refresh rotates; the document is fetched once with Accept: application/json',
+    'R29, R43, R67, H18, R77, H5: authorization_code + PKCE S256 + resource, iss checked by the client, JWT verified with the JWKS, refresh rotates; the document is fetched once with Accept: application/json',
     BOUND,
     async () => {
       const config = await discover();
