@@ -17,7 +17,15 @@ import { createTestPki, startOriginServer, type OriginServer, type TestPki } fro
 import { launchChromium } from './support/chromium.js';
 import { captureServerLog } from './support/server-log.js';
 
-const SCREENSHOT = fileURLToPath(new URL('../../docs/consent-page.png', import.meta.url));
+/**
+ * The consent page screenshot kept in docs/ is refreshed only on request
+ * (CIMD_UPDATE_SCREENSHOT=1 npm test -- test/e2e/browser), so ordinary runs leave the tree clean;
+ * otherwise it goes to the temp folder and is checked the same way.
+ */
+const SCREENSHOT =
+  process.env['CIMD_UPDATE_SCREENSHOT'] === '1'
+    ? fileURLToPath(new URL('../../docs/consent-page.png', import.meta.url))
+    : join(tmpdir(), `cimd-consent-page-${process.pid}.png`);
 const BOUND = { timeout: 90_000 };
 /** Setup and teardown are bounded too. */
 const HOOK_BOUND = { timeout: 60_000 };
@@ -191,6 +199,7 @@ describe('Chromium walks through the demo', () => {
         await page.screenshot({ path: SCREENSHOT, fullPage: true });
         const size = (await stat(SCREENSHOT)).size;
         assert.ok(size > 5_000 && size < 400_000, `the screenshot is a small PNG (${size} bytes)`);
+        if (SCREENSHOT.startsWith(tmpdir())) await rm(SCREENSHOT, { force: true });
 
         await page.click('button[name=decision][value=approve]');
         await page.waitForURL((u) => u.pathname === '/demo/callback');

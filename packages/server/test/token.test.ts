@@ -108,7 +108,7 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
   > = [
     [
       'a wrong code_verifier is invalid_grant',
-      (c) => exchange(c.code, `${c.verifier.slice(0, -1)}A`, c.clientId),
+      (c) => exchange(c.code, `${c.verifier.slice(0, -1)}${c.verifier.endsWith('A') ? 'B' : 'A'}`, c.clientId),
       400,
       'invalid_grant',
     ],
