@@ -5,7 +5,7 @@ import { openPgDatabase } from '../src/store/postgres/database.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { openPostgresStores } from '../src/store/postgres/postgres-stores.js';
 import { storeContract, T0 } from './store-contract.js';
-import { cachedDocument, grantRecord, refreshRecord } from './store-contract/fixtures.js';
+import { cachedDocument, grantRecord, refreshRecord, userRecord } from './store-contract/fixtures.js';
 import { twoHandlesContract } from './store-contract/two-handles.js';
 import { POSTGRES_URL, testSchemas } from './support/postgres.js';
 
@@ -56,8 +56,16 @@ describe('PostgreSQL stores: schema and migrations', () => {
     }
   });
 
-  test('with migrate off, a schema that is not migrated is refused with what to run', async () => {
-    await assert.rejects(open(schemas.next(), { migrate: false }), /run "cimd-server migrate"/);
+  test('with migrate off, a schema that is not migrated is refused with what to run; a current one opens', async () => {
+    const schema = schemas.next();
+    await assert.rejects(open(schema, { migrate: false }), /run "cimd-server migrate"/);
+    const db = openPgDatabase({ connectionString: POSTGRES_URL, schema });
+    await migratePostgres(db, T0);
+    await db.close();
+    const stores = await open(schema, { migrate: false });
+    await stores.users.create(userRecord());
+    assert.deepEqual(await stores.users.findByUsername('alice'), userRecord());
+    await stores.close();
   });
 
   test('a schema newer than this release is refused, not used half-understood', async () => {
