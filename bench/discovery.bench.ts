@@ -32,7 +32,7 @@ import { createInterface } from 'node:readline';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { createClientResolver, createMemoryDocumentCache } from '@cimd/core';
-import { createSafeFetcher } from '@cimd/node';
+import { createSafeFetcher, documentDigest } from '@cimd/node';
 import { Client } from 'undici';
 import { createTestPki, type TestPki } from '../packages/node/test/kit/pki.js';
 import { summarize, type Summary } from './lib.js';
@@ -133,6 +133,7 @@ const fetcher = createSafeFetcher({
   },
 });
 const resolver = createClientResolver({
+  digest: documentDigest,
   fetcher,
   cache: { store: createMemoryDocumentCache({ maxEntries: 100_000 }) },
 });

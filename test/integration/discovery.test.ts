@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClientResolver, type ClientResolver, type ResolverEvent, type ResolverFreshnessOptions } from '@cimd/core';
-import { createSafeFetcher, type FetchEvent } from '@cimd/node';
+import { createSafeFetcher, documentDigest, type FetchEvent } from '@cimd/node';
 import { ManualClock } from '../../packages/core/test/support/manual-clock.js';
 import {
   createTestPki,
@@ -68,6 +68,7 @@ function setup(freshness: Partial<ResolverFreshnessOptions> = {}): Setup {
   const fetches: FetchEvent[] = [];
   const fetcher = createSafeFetcher(loopbackFetcherOptions(pki, dns, { onFetch: (e) => fetches.push(e) }));
   const resolver = createClientResolver({
+    digest: documentDigest,
     fetcher,
     clock,
     freshness: { refreshAheadFraction: 0, ...freshness },

@@ -31,7 +31,6 @@ export type { FetchedResource, Fetcher, FetchPurpose, FetchRequest } from './fet
 export { DEFAULT_FRESHNESS_BOUNDS, computeFreshness } from './freshness.js';
 export type { Freshness, FreshnessBasis, FreshnessBounds } from './freshness.js';
 export { parseHttpDate } from './http-date.js';
-export { sha256 } from './sha256.js';
 export { DEFAULT_MEMORY_DOCUMENT_CACHE_OPTIONS, createMemoryDocumentCache, estimateEntryBytes } from './document-cache.js';
 export type { CachedDocument, DocumentCache, MemoryDocumentCache, MemoryDocumentCacheOptions } from './document-cache.js';
 export { createSingleFlight } from './single-flight.js';
@@ -46,11 +45,17 @@ export type {
   ResolverOutcome,
   ResolverSuccessOutcome,
 } from './resolver-events.js';
-export { DEFAULT_RESOLVER_BACKOFF_OPTIONS, DEFAULT_RESOLVER_FRESHNESS_OPTIONS, createClientResolver } from './resolver.js';
+export {
+  DEFAULT_RESOLVER_BACKOFF_OPTIONS,
+  DEFAULT_RESOLVER_FRESHNESS_OPTIONS,
+  createClientResolver,
+  webCryptoDigest,
+} from './resolver.js';
 export type {
   AdmissionDecision,
   ClientResolver,
   ClientResolverOptions,
+  DocumentDigest,
   ResolvedClient,
   ResolvedSource,
   ResolveUse,

@@ -10,7 +10,6 @@ import type { Negotiated } from './negotiate.js';
 import { createOriginBackoff, DEFAULT_ORIGIN_BACKOFF_OPTIONS, type OriginBackoffOptions } from './origin-backoff.js';
 import type { ReasonCode } from './reasons.js';
 import type { ResolverEvent, ResolverEventHook } from './resolver-events.js';
-import { sha256 } from './sha256.js';
 import { createSingleFlight, type SingleFlight } from './single-flight.js';
 import { parseStrictJson } from './strict-json.js';
 import { evaluateParsed, type EvaluateOptions } from './validate.js';
@@ -126,7 +125,16 @@ export interface ClientResolverOptions {
   /** Validation profile, server capabilities, URL policy and JSON limits (`evaluateDocument`). */
   readonly evaluate?: EvaluateOptions;
   readonly hooks?: ResolverHooks;
+  /**
+   * Digest of a fetched document's bytes, as `sha256:` and base64url (change detection, R64).
+   * Default: Web Crypto's SHA-256, which is asynchronous (a thread-pool hop per document); on
+   * Node, pass `documentDigest` from `@cimd/node` (node:crypto, synchronous and cheaper).
+   */
+  readonly digest?: DocumentDigest;
 }
+
+/** How the resolver digests a document: `sha256:` and the base64url SHA-256 of the bytes. */
+export type DocumentDigest = (bytes: Uint8Array) => string | Promise<string>;
 
 export interface ClientResolver {
   /** Validated, negotiated metadata for `clientId`, or a `CimdError` (and no other error). */
@@ -176,6 +184,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
   const fresh: ResolverFreshnessOptions = { ...DEFAULT_RESOLVER_FRESHNESS_OPTIONS, ...options.freshness };
   const backoffOptions: ResolverBackoffOptions = { ...DEFAULT_RESOLVER_BACKOFF_OPTIONS, ...options.backoff };
   const evaluate: EvaluateOptions = options.evaluate ?? {};
+  const digest: DocumentDigest = options.digest ?? webCryptoDigest;
   const hooks: ResolverHooks = options.hooks ?? {};
   const store = options.cache?.store ?? createMemoryDocumentCache({ clock });
   const singleFlight = options.cache?.singleFlight ?? createSingleFlight();
@@ -320,7 +329,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
     } else {
       const decoded = decode(clientId, res.body, urlWarnings);
       if (isFindings(decoded)) throw CimdError.fromFindings(decoded);
-      const base = { body: utf8.decode(res.body), digest: digestOf(res.body), ...times };
+      const base = { body: utf8.decode(res.body), digest: await digest(res.body), ...times };
       loaded = { entry: withValidators(base, res.headers, undefined), decoded, source: 'fetched' };
     }
     await cacheSet(clientId, loaded.entry);
@@ -519,9 +528,9 @@ function withValidators(
   };
 }
 
-/** `sha256:` and the base64url SHA-256 of the bytes (synchronous: see `sha256.ts` for why). */
-function digestOf(bytes: Uint8Array): string {
-  const hash = sha256(bytes);
+/** `sha256:` and the base64url SHA-256 of the bytes, with Web Crypto (runtime-neutral default). */
+export async function webCryptoDigest(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
   let binary = '';
   for (const b of hash) binary += String.fromCharCode(b);
   return `sha256:${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;

@@ -22,3 +22,4 @@ export {
 export type { AddressClass, SpecialRange } from './special-addresses.js';
 export { LOGO_MEDIA_TYPES, isJsonMediaType, isLogoMediaType, parseMediaType } from './media-type.js';
 export type { MediaType } from './media-type.js';
+export { documentDigest } from './document-digest.js';

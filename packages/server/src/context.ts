@@ -1,3 +1,4 @@
+import { documentDigest } from '@cimd/node';
 import { PROFILES, createClientResolver, type ClientResolver, type Clock, type Fetcher, type SingleFlight } from '@cimd/core';
 import { localAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { AttestationChallenges } from './client-auth/attestation-challenges.js';
@@ -57,6 +58,7 @@ export function createContext(parts: ContextParts): ServerContext {
     reserved: [issuer, ...config.policy.resources],
   };
   const resolver = createClientResolver({
+    digest: documentDigest,
     fetcher: parts.fetcher,
     clock,
     freshness: { minMs: config.fetch.minCacheS * 1000, maxMs: config.fetch.maxCacheS * 1000 },

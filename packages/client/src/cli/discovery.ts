@@ -7,7 +7,7 @@ import {
   type FetchedResource,
   type Fetcher,
 } from '@cimd/core';
-import { createSafeFetcher, type FetchEvent, type SafeFetcherOptions } from '@cimd/node';
+import { createSafeFetcher, documentDigest, type FetchEvent, type SafeFetcherOptions } from '@cimd/node';
 import type { CliVerdict } from './report.js';
 
 /**
@@ -33,7 +33,7 @@ export async function discoverClient(
       return received;
     },
   };
-  const resolver = createClientResolver({ fetcher, evaluate });
+  const resolver = createClientResolver({ fetcher, evaluate, digest: documentDigest });
   try {
     const client = await resolver.resolve(clientId, { use: 'authorize' });
     const lifetimeMs = client.freshUntil - client.fetchedAt;
