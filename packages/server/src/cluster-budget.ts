@@ -1,5 +1,6 @@
 import { CimdError, type Clock, type Fetcher } from '@cimd/core';
 import { DEFAULT_BUDGETS } from '@cimd/node';
+import type { FetchBudgets } from './config.js';
 import type { CounterStore } from './store/counters.js';
 
 /** Fetch starts allowed per minute across every instance sharing the counters. */
@@ -13,6 +14,14 @@ export const DEFAULT_CLUSTER_BUDGETS: ClusterBudgetLimits = {
   perOriginPerMinute: DEFAULT_BUDGETS.perOrigin.perMinute,
   globalPerMinute: DEFAULT_BUDGETS.global.perMinute,
 };
+
+/** The cluster's rates as configured in `fetch.budgets` (the defaults where it says nothing). */
+export function clusterBudgetLimits(budgets: FetchBudgets): ClusterBudgetLimits {
+  return {
+    perOriginPerMinute: budgets.perOrigin?.perMinute ?? DEFAULT_CLUSTER_BUDGETS.perOriginPerMinute,
+    globalPerMinute: budgets.global?.perMinute ?? DEFAULT_CLUSTER_BUDGETS.globalPerMinute,
+  };
+}
 
 const WINDOW_MS = 60_000;
 

@@ -114,6 +114,26 @@ export interface FetchGroup {
   readonly extraCaFile: string | undefined;
   /** Development only: allow fetching from 127.0.0.0/8 and ::1 (never other private ranges, R70). */
   readonly allowLoopback: boolean;
+  /**
+   * Outbound fetch budgets (H8), per origin and for the whole server. Members left out keep the
+   * defaults of `@cimd/node` (`DEFAULT_BUDGETS`): per origin 2 at once, 30 a minute, bursts of 10;
+   * overall 16 at once, 600 a minute, bursts of 60. Raise `perOrigin` for an origin that hosts many
+   * client documents (a CIMD Service). With PostgreSQL or a Redis cache, the `perMinute` rates
+   * also hold for the cluster as a whole.
+   */
+  readonly budgets: FetchBudgets;
+}
+
+/** One fetch budget: fetches at once, starts per minute, and starts back to back (token bucket). */
+export interface FetchBudget {
+  readonly concurrent?: number;
+  readonly perMinute?: number;
+  readonly burst?: number;
+}
+
+export interface FetchBudgets {
+  readonly perOrigin?: FetchBudget;
+  readonly global?: FetchBudget;
 }
 
 /**
@@ -253,6 +273,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     resolve: {},
     extraCaFile: undefined,
     allowLoopback: false,
+    budgets: {},
   },
   clientAuth: {
     audience: 'strict',
@@ -391,6 +412,7 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
     p(Number.isInteger(fetch[k]) && fetch[k] > 0, `fetch.${k} must be a positive whole number, not ${String(fetch[k])}`);
   }
   p(fetch.minCacheS <= fetch.maxCacheS, 'fetch.minCacheS must not exceed fetch.maxCacheS');
+  problems.push(...budgetProblems(fetch.budgets));
   const devOptions = Object.keys(fetch.resolve).length > 0 || fetch.extraCaFile !== undefined || fetch.allowLoopback;
   if (devOptions) {
     p(
@@ -426,6 +448,31 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
       'clients.resourceServers: each needs an id and a secret',
     );
     p((rs.secret ?? '').length >= 16, `clients.resourceServers "${rs.id}": the secret must have at least 16 characters`);
+  }
+  return problems;
+}
+
+const BUDGET_SCOPES = ['perOrigin', 'global'];
+const BUDGET_MEMBERS = ['concurrent', 'perMinute', 'burst'];
+
+/** Problems of `fetch.budgets`: only known members, each a positive whole number. */
+function budgetProblems(budgets: unknown): string[] {
+  if (typeof budgets !== 'object' || budgets === null || Array.isArray(budgets))
+    return ['fetch.budgets must be an object with "perOrigin" and/or "global"'];
+  const problems: string[] = [];
+  for (const [scope, limits] of Object.entries(budgets)) {
+    if (!BUDGET_SCOPES.includes(scope)) {
+      problems.push(`unknown member "fetch.budgets.${scope}" (known: ${BUDGET_SCOPES.join(', ')})`);
+    } else if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+      problems.push(`fetch.budgets.${scope} must be an object with ${BUDGET_MEMBERS.join(', ')}`);
+    } else {
+      for (const [member, value] of Object.entries(limits as Record<string, unknown>)) {
+        if (!BUDGET_MEMBERS.includes(member))
+          problems.push(`unknown member "fetch.budgets.${scope}.${member}" (known: ${BUDGET_MEMBERS.join(', ')})`);
+        else if (!Number.isSafeInteger(value) || (value as number) <= 0)
+          problems.push(`fetch.budgets.${scope}.${member} must be a positive whole number, not ${String(value)}`);
+      }
+    }
   }
   return problems;
 }

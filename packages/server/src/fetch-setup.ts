@@ -37,6 +37,7 @@ export function buildFetcher(config: ServerConfig, log: Logger, metrics: Metrics
   return createSafeFetcher({
     userAgent: `cimd-server/${PACKAGE_VERSION} (+${config.server.issuer})`,
     limits: { maxBytes: { 'client-metadata': f.maxDocumentBytes }, deadlineMs: f.timeoutMs },
+    budgets: f.budgets,
     mode: config.server.mode,
     bindAddress: config.server.host,
     ...(extras.env === undefined ? {} : { env: extras.env }),

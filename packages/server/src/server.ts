@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { systemClock, type Clock, type Fetcher, type SingleFlight } from '@cimd/core';
 import type { Authenticator } from './auth/authenticator.js';
 import { isSharedDeployment, openBackends } from './backends.js';
-import { withClusterBudget } from './cluster-budget.js';
+import { clusterBudgetLimits, withClusterBudget } from './cluster-budget.js';
 import type { ServerConfig } from './config.js';
 import { createContext, type ServerContext } from './context.js';
 import { createApp } from './http/app.js';
@@ -55,7 +55,9 @@ export async function createServer(config: ServerConfig, parts: ServerParts): Pr
     config,
     stores,
     // Several instances share the fetch rate budgets through the stores' counters.
-    fetcher: isSharedDeployment(config) ? withClusterBudget(parts.fetcher, stores.counters, clock) : parts.fetcher,
+    fetcher: isSharedDeployment(config)
+      ? withClusterBudget(parts.fetcher, stores.counters, clock, clusterBudgetLimits(config.fetch.budgets))
+      : parts.fetcher,
     ...(backends.singleFlight === undefined ? {} : { singleFlight: backends.singleFlight }),
     clock,
     random: parts.random ?? secureRandom,
