@@ -3,6 +3,7 @@
 // the floor any validator pays; the ratio shows what the rules cost on top of it.
 //
 //   node --conditions=source --import tsx bench/validate.bench.ts
+import { loadavg } from 'node:os';
 import { evaluateDocument } from '@cimd/core';
 import { fmt, throughput } from './lib.js';
 
@@ -42,7 +43,11 @@ const parse = throughput(() => {
 });
 const validate = throughput(() => evaluateDocument(ID, BYTES));
 
-console.log(`document: ${BYTES.byteLength} bytes, Node ${process.version}`);
+console.log(
+  `document: ${BYTES.byteLength} bytes, Node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`decode + JSON.parse only       ${fmt(parse)}`);
 console.log(`evaluateDocument (all rules)   ${fmt(validate)}`);
 console.log(`ratio evaluateDocument / JSON.parse: ${(validate.median / parse.median).toFixed(3)}`);

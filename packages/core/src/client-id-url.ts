@@ -1,5 +1,13 @@
 import { finding, type Finding } from './errors.js';
-import { describeCharacter, firstNonUriCharacter, hasValidPercentEncoding, isIpHostname, splitUri } from './uri.js';
+import {
+  describeCharacter,
+  firstNonUriCharacter,
+  hasValidPercentEncoding,
+  isIpHostname,
+  isPlainHttpsUrl,
+  splitUri,
+  type RawUri,
+} from './uri.js';
 
 /**
  * Policy for Client Identifier URLs beyond the MUSTs of draft-03 §3, which always apply.
@@ -50,8 +58,9 @@ const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  * Check a Client Identifier URL on the raw string, before any WHATWG normalisation (draft-03 §3,
  * R1–R13, H1, H17). Collects every independent problem rather than stopping at the first.
  */
-export function checkClientIdUrl(raw: string, policy: Partial<ClientIdUrlPolicy> = {}): ClientIdUrlCheck {
-  const p: ClientIdUrlPolicy = { ...DEFAULT_CLIENT_ID_URL_POLICY, ...policy };
+export function checkClientIdUrl(raw: string, policy?: Partial<ClientIdUrlPolicy>): ClientIdUrlCheck {
+  const p: ClientIdUrlPolicy =
+    policy === undefined ? DEFAULT_CLIENT_ID_URL_POLICY : { ...DEFAULT_CLIENT_ID_URL_POLICY, ...policy };
   const reasons: Finding[] = [];
   const warnings: Finding[] = [];
   const verdict = (url: URL | undefined): ClientIdUrlCheck => ({
@@ -76,52 +85,18 @@ export function checkClientIdUrl(raw: string, policy: Partial<ClientIdUrlPolicy>
     );
     return verdict(undefined);
   }
-  const bad = firstNonUriCharacter(raw);
-  if (bad !== undefined) {
-    reasons.push(
-      finding(
-        'client-id-invalid-character',
-        `The client_id contains ${describeCharacter(bad.char)} at position ${bad.index}; only URI characters are allowed`,
-        'client_id',
-      ),
-    );
-    return verdict(undefined);
+  let u: Pick<RawUri, 'host' | 'path' | 'query'>;
+  if (isPlainHttpsUrl(raw)) {
+    // The common case: https, a valid DNS host and port, URI characters only, valid escapes, no
+    // userinfo and no fragment are already established by one expression.
+    u = plainParts(raw);
+    const host = u.host ?? '';
+    if (host !== host.toLowerCase()) warnings.push(notCanonical(host));
+  } else {
+    const parts = checkRawComponents(raw, reasons, warnings);
+    if (parts === undefined) return verdict(undefined);
+    u = parts;
   }
-  if (!hasValidPercentEncoding(raw)) {
-    reasons.push(finding('client-id-percent-encoding', 'The client_id has a "%" that does not start a %XX escape', 'client_id'));
-  }
-
-  const u = splitUri(raw);
-  if (u.scheme === undefined) {
-    reasons.push(finding('client-id-not-https', 'The client_id has no scheme; it must start with "https://"', 'client_id'));
-  } else if (u.scheme !== 'https') {
-    const msg =
-      u.scheme.toLowerCase() === 'https'
-        ? `The client_id scheme "${u.scheme}" must be written "https": identifiers are compared as written`
-        : `The client_id uses the "${u.scheme}" scheme; only "https" is allowed`;
-    reasons.push(finding('client-id-not-https', msg, 'client_id'));
-  }
-  if (u.fragment !== undefined) {
-    const what = u.fragment === '' ? 'an empty fragment ("#")' : `a fragment ("#${u.fragment}")`;
-    reasons.push(finding('client-id-fragment', `The client_id has ${what}; fragments are not allowed`, 'client_id'));
-  }
-  if (u.authority === undefined) {
-    reasons.push(
-      finding('client-id-host-missing', 'The client_id has no authority; it must start with "https://" and a host', 'client_id'),
-    );
-    return verdict(undefined);
-  }
-  if (u.userinfo !== undefined) {
-    reasons.push(
-      finding(
-        'client-id-userinfo',
-        'The client_id has a userinfo component ("…@" before the host); it is not allowed',
-        'client_id',
-      ),
-    );
-  }
-  checkHost(u.host ?? '', reasons, warnings);
-  if (u.port !== undefined) checkPort(u.port, reasons);
   checkPath(u.path, p, reasons, warnings);
   if (u.query !== undefined) {
     const f = finding(
@@ -171,6 +146,80 @@ export function checkClientIdUrl(raw: string, policy: Partial<ClientIdUrlPolicy>
   return verdict(url);
 }
 
+/**
+ * The raw-string rules for anything but a plain https URL: characters, escapes, scheme, fragment,
+ * authority, userinfo, host and port. Returns the raw components, or undefined when the string is
+ * too broken to judge further.
+ */
+function checkRawComponents(raw: string, reasons: Finding[], warnings: Finding[]): RawUri | undefined {
+  const bad = firstNonUriCharacter(raw);
+  if (bad !== undefined) {
+    reasons.push(
+      finding(
+        'client-id-invalid-character',
+        `The client_id contains ${describeCharacter(bad.char)} at position ${bad.index}; only URI characters are allowed`,
+        'client_id',
+      ),
+    );
+    return undefined;
+  }
+  if (!hasValidPercentEncoding(raw)) {
+    reasons.push(finding('client-id-percent-encoding', 'The client_id has a "%" that does not start a %XX escape', 'client_id'));
+  }
+
+  const u = splitUri(raw);
+  if (u.scheme === undefined) {
+    reasons.push(finding('client-id-not-https', 'The client_id has no scheme; it must start with "https://"', 'client_id'));
+  } else if (u.scheme !== 'https') {
+    const msg =
+      u.scheme.toLowerCase() === 'https'
+        ? `The client_id scheme "${u.scheme}" must be written "https": identifiers are compared as written`
+        : `The client_id uses the "${u.scheme}" scheme; only "https" is allowed`;
+    reasons.push(finding('client-id-not-https', msg, 'client_id'));
+  }
+  if (u.fragment !== undefined) {
+    const what = u.fragment === '' ? 'an empty fragment ("#")' : `a fragment ("#${u.fragment}")`;
+    reasons.push(finding('client-id-fragment', `The client_id has ${what}; fragments are not allowed`, 'client_id'));
+  }
+  if (u.authority === undefined) {
+    reasons.push(
+      finding('client-id-host-missing', 'The client_id has no authority; it must start with "https://" and a host', 'client_id'),
+    );
+    return undefined;
+  }
+  if (u.userinfo !== undefined) {
+    reasons.push(
+      finding(
+        'client-id-userinfo',
+        'The client_id has a userinfo component ("…@" before the host); it is not allowed',
+        'client_id',
+      ),
+    );
+  }
+  checkHost(u.host ?? '', reasons, warnings);
+  if (u.port !== undefined) checkPort(u.port, reasons);
+  return u;
+}
+
+/** Host, path and query of a string {@link isPlainHttpsUrl} accepted. */
+function plainParts(raw: string): Pick<RawUri, 'host' | 'path' | 'query'> {
+  let end = 8;
+  while (end < raw.length && raw.charCodeAt(end) !== 0x2f /* / */ && raw.charCodeAt(end) !== 0x3f /* ? */) end++;
+  const authority = raw.slice(8, end);
+  const colon = authority.indexOf(':');
+  const host = colon === -1 ? authority : authority.slice(0, colon);
+  const q = raw.indexOf('?', end);
+  return q === -1 ? { host, path: raw.slice(end), query: undefined } : { host, path: raw.slice(end, q), query: raw.slice(q + 1) };
+}
+
+function notCanonical(host: string): Finding {
+  return finding(
+    'client-id-host-not-canonical',
+    `The client_id host "${host}" has upper-case letters; the document's client_id must match it exactly as written`,
+    'client_id',
+  );
+}
+
 function checkHost(host: string, reasons: Finding[], warnings: Finding[]): void {
   if (host === '') {
     reasons.push(finding('client-id-host-missing', 'The client_id has an empty host', 'client_id'));
@@ -191,15 +240,7 @@ function checkHost(host: string, reasons: Finding[], warnings: Finding[]): void 
     reasons.push(finding('client-id-host-invalid', `The client_id host "${host}" ${why}`, 'client_id'));
     return;
   }
-  if (host !== host.toLowerCase()) {
-    warnings.push(
-      finding(
-        'client-id-host-not-canonical',
-        `The client_id host "${host}" has upper-case letters; the document's client_id must match it exactly as written`,
-        'client_id',
-      ),
-    );
-  }
+  if (host !== host.toLowerCase()) warnings.push(notCanonical(host));
 }
 
 function checkPort(port: string, reasons: Finding[]): void {

@@ -296,6 +296,7 @@ function inferApplicationType(md: ClientMetadata, kinds: readonly RedirectKind[]
   return 'web';
 }
 
+/** `values` in the order of `order` (every value is in `order`). */
 function orderLike(values: readonly string[], order: readonly string[]): string[] {
-  return [...values].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return order.filter((m) => values.includes(m));
 }

@@ -21,8 +21,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * valid UTF-8 only (a leading byte-order mark is tolerated), no duplicate member names, bounded
  * depth and member count. Returns the parsed value or one finding; never throws.
  */
-export function parseStrictJson(body: Uint8Array | string, limits: Partial<JsonLimits> = {}): StrictJsonResult {
-  const l: JsonLimits = { ...DEFAULT_JSON_LIMITS, ...limits };
+export function parseStrictJson(body: Uint8Array | string, limits?: Partial<JsonLimits>): StrictJsonResult {
+  const l: JsonLimits = limits === undefined ? DEFAULT_JSON_LIMITS : { ...DEFAULT_JSON_LIMITS, ...limits };
   let text: string;
   if (typeof body === 'string') {
     text = body;
@@ -49,8 +49,11 @@ export function parseStrictJson(body: Uint8Array | string, limits: Partial<JsonL
     const detail = e instanceof SyntaxError ? `: ${e.message}` : '';
     return fail('document-not-json', `The document is not valid JSON${detail}`);
   }
-  const structural = scanStructure(text, l);
-  if (structural !== undefined) return { ok: false, reason: structural };
+  // The fast pass finds whether a rule is broken; only then does the detailed pass say where.
+  if (!structureOk(text, l)) {
+    const structural = scanStructure(text, l);
+    if (structural !== undefined) return { ok: false, reason: structural };
+  }
   return { ok: true, value };
 }
 
@@ -68,6 +71,48 @@ interface Frame {
   /** The last member name read (objects) or the index of the last element (arrays). */
   last: string;
   index: number;
+}
+
+/**
+ * The happy path of {@link scanStructure}: the same walk with the least state (a key set per open
+ * object, a flag per open array), answering only whether every rule holds.
+ */
+function structureOk(text: string, l: JsonLimits): boolean {
+  const keySets: Array<Set<string> | undefined> = [];
+  let expectKey = false;
+  let members = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i + 1;
+      i = closingQuote(text, start);
+      const keys = keySets[keySets.length - 1];
+      if (keys !== undefined && expectKey) {
+        expectKey = false;
+        const raw = text.slice(start, i);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (keys.has(key)) return false;
+        keys.add(key);
+      }
+      if (++members > l.maxMembers) return false;
+    } else if (c === 0x7b /* { */) {
+      keySets.push(new Set());
+      expectKey = true;
+      if (keySets.length > l.maxDepth || ++members > l.maxMembers) return false;
+    } else if (c === 0x5b /* [ */) {
+      keySets.push(undefined);
+      if (keySets.length > l.maxDepth || ++members > l.maxMembers) return false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      keySets.pop();
+    } else if (c === 0x2c /* , */) {
+      expectKey = keySets[keySets.length - 1] !== undefined;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
+      if (++members > l.maxMembers) return false;
+      while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+    }
+  }
+  return true;
 }
 
 /**

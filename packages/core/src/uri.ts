@@ -101,7 +101,14 @@ export function isLoopbackHostname(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-const SIMPLE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/**
+ * `https://`, a DNS host of LDH labels with no punycode label (`xn--`: left to the full parser)
+ * and a last label that is not a number (WHATWG reads such a host as IPv4), an optional port
+ * without a leading zero, then only URI characters other than "#", every "%" starting an escape.
+ * Group 1 is the host, group 2 the port.
+ */
+const PLAIN_HTTPS =
+  /^https:\/\/(?![^/?]*[xX][nN]--)((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*(?!(?:[0-9]+|0[xX][0-9a-fA-F]*)(?:[:/?]|$))[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?::([1-9][0-9]{0,4}))?(?:[/?](?:[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?$/;
 
 /**
  * A fast check for the common shape `https://host[:port]/path?query`: true only when the string is
@@ -109,22 +116,8 @@ const SIMPLE_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
  * characters. False means "look closer" (the caller falls back to a full parse), not "invalid".
  */
 export function isPlainHttpsUrl(raw: string): boolean {
-  if (!raw.startsWith('https://') || !URI_CHAR.test(raw) || raw.includes('#') || !hasValidPercentEncoding(raw)) return false;
-  let end = 8;
-  while (end < raw.length) {
-    const c = raw.charCodeAt(end);
-    if (c === 0x2f /* / */ || c === 0x3f /* ? */) break;
-    end++;
-  }
-  const authority = raw.slice(8, end);
-  const colon = authority.indexOf(':');
-  const host = colon === -1 ? authority : authority.slice(0, colon);
-  if (colon !== -1) {
-    const port = authority.slice(colon + 1);
-    if (!/^[1-9]\d{0,4}$/.test(port) || Number(port) > 65535) return false;
-  }
-  if (host.length > 253 || !SIMPLE_HOST.test(host) || host.toLowerCase().includes('xn--')) return false;
-  // WHATWG reads a host whose last label is a number as IPv4: leave those to the full parser.
-  const last = host.slice(host.lastIndexOf('.') + 1);
-  return !/^(?:\d+|0x[0-9a-f]*)$/i.test(last);
+  const m = PLAIN_HTTPS.exec(raw);
+  if (m === null) return false;
+  const port = m[2];
+  return (m[1] as string).length <= 253 && (port === undefined || port.length < 5 || Number(port) <= 65535);
 }

@@ -51,7 +51,8 @@ export function evaluateParsed(
   urlWarnings: readonly Finding[] = [],
 ): Verdict {
   const profile = resolveProfile(options.profile);
-  const server: ServerCapabilities = { ...DEFAULT_SERVER_CAPABILITIES, ...options.server };
+  const server: ServerCapabilities =
+    options.server === undefined ? DEFAULT_SERVER_CAPABILITIES : { ...DEFAULT_SERVER_CAPABILITIES, ...options.server };
   const doc = checkDocument(value, clientId, profile);
   const warnings = [...urlWarnings, ...doc.warnings];
   if (doc.metadata === undefined) return { accepted: false, client_id: clientId, reasons: doc.reasons, warnings };
