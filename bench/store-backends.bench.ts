@@ -201,6 +201,33 @@ try {
   console.log(
     `SQLite: ${sqliteFlows} flows in a ${(sqliteBytes / 1024).toFixed(0)} KiB file (with WAL, every table): ${Math.round(sqliteBytes / sqliteFlows)} B a flow`,
   );
+
+  // What a cached client metadata document costs in each shared cache (a 1 KiB document).
+  const pgSetup = setups[1]?.servers[0];
+  const redisSetup = setups[2]?.servers[0];
+  if (pgSetup !== undefined && redisSetup !== undefined) {
+    const body = JSON.stringify({ client_id: CLIENT_ID, client_name: 'x'.repeat(900), redirect_uris: [REDIRECT_URI] });
+    const entry = { body, digest: `sha256:${'a'.repeat(43)}`, fetchedAt: Date.now(), freshUntil: Date.now() + 3_600_000 };
+    const count = 2000;
+    const redis = new Redis(REDIS_URL);
+    const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    for (let i = 0; i < count; i++) {
+      const id = `https://c${i}.example/oauth/client-metadata.json`;
+      await redisSetup.context.stores.documents.set(id, { ...entry, staleUntil: entry.freshUntil + 3_600_000, etag: `"v${i}"` });
+      await pgSetup.context.stores.documents.set(id, { ...entry, staleUntil: entry.freshUntil + 3_600_000, etag: `"v${i}"` });
+    }
+    const afterBytes = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    redis.disconnect();
+    const admin2 = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin2.connect();
+    const docs = await admin2.query<{ bytes: string }>(
+      `SELECT pg_total_relation_size('${schema}.client_documents')::text AS bytes`,
+    );
+    await admin2.end();
+    console.log(
+      `a cached ${body.length}-byte document: Redis ${Math.round((afterBytes - before) / count)} B, PostgreSQL ${Math.round(Number(docs.rows[0]?.bytes) / (count + 1))} B (table and index, ${count} documents)`,
+    );
+  }
 } finally {
   for (const s of setups) for (const server of s.servers) await server.close();
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
