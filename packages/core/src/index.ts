@@ -64,3 +64,5 @@ export type {
   ResolverFreshnessOptions,
   ResolverHooks,
 } from './resolver.js';
+// Trust decisions (admission, reputation, domain health, metadata changes, logos): see trust/index.ts.
+export * from './trust/index.js';
