@@ -1,4 +1,7 @@
 import { isProfileName, type ProfileName } from '@cimd/core';
+import { DEFAULT_TRUST, trustProblems, type TrustGroup } from './trust/trust-config.js';
+
+export type { TrustGroup } from './trust/trust-config.js';
 
 /**
  * The server's configuration: a few small groups, each with documented defaults
@@ -14,6 +17,8 @@ export interface ServerConfig {
   readonly stores: StoresGroup;
   readonly clients: ClientsGroup;
   readonly logging: LoggingGroup;
+  /** Admission, reputation tiers, domain health, first-seen limits, metadata changes, logos, admins. */
+  readonly trust: TrustGroup;
 }
 
 export interface ServerGroup {
@@ -289,6 +294,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   stores: { url: 'sqlite:.data/cimd.db', cacheUrl: undefined, migrateOnStart: true },
   clients: { static: [], resourceServers: [] },
   logging: { level: 'info' },
+  trust: DEFAULT_TRUST,
 };
 
 /** A partial configuration as found in a file: every group and member optional. */
@@ -406,6 +412,7 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
     'policy.rejectNoneWhenAuthenticatedShared must be true or false',
   );
   problems.push(...clientAuthProblems(clientAuth));
+  problems.push(...trustProblems(config.trust));
   p(['warn', 'reject'].includes(policy.clientIdQuery), 'policy.clientIdQuery must be "warn" or "reject"');
   p(['warn', 'reject'].includes(policy.clientIdRootPath), 'policy.clientIdRootPath must be "warn" or "reject"');
   for (const k of ['maxDocumentBytes', 'timeoutMs', 'minCacheS', 'maxCacheS'] as const) {

@@ -6,6 +6,7 @@ import { documentContract, sweepAndCloseContract } from './store-contract/docume
 import { counterContract, interactionAndSessionContract, replayContract } from './store-contract/ephemeral.js';
 import { keyContract, registeredClientContract, userContract } from './store-contract/accounts.js';
 import { consentContract, grantContract } from './store-contract/grants-and-consents.js';
+import { clientVersionContract, trustedClientContract, trustRecordsContract } from './store-contract/trust.js';
 
 export { ContractClock, T0 } from './store-contract/context.js';
 
@@ -48,5 +49,8 @@ export function storeContract(name: string, factory: StoresFactory): void {
     counterContract(current);
     documentContract(current);
     sweepAndCloseContract(current);
+    trustedClientContract(current);
+    clientVersionContract(current);
+    trustRecordsContract(current);
   });
 }

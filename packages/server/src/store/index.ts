@@ -19,3 +19,21 @@ export type { ReplayStore } from './replay.js';
 export type { SessionRecord, SessionStore } from './sessions.js';
 export type { Stores } from './stores.js';
 export type { UserRecord, UserStore } from './users.js';
+export type {
+  AdmissionRuleStore,
+  ApprovalRecord,
+  ApprovalStore,
+  AuditEvent,
+  AuditStore,
+  ClientVersionRecord,
+  ClientVersionStore,
+  DomainRecord,
+  DomainStore,
+  LogoRecord,
+  LogoStore,
+  StoredAdmissionRule,
+  TrustedClientRecord,
+  TrustedClientStore,
+  TrustStores,
+  VersionStatus,
+} from './trust.js';

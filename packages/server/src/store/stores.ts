@@ -9,6 +9,7 @@ import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { RegisteredClientStore } from './registered-clients.js';
 import type { ReplayStore } from './replay.js';
 import type { SessionStore } from './sessions.js';
+import type { TrustStores } from './trust.js';
 import type { UserStore } from './users.js';
 
 /** Every store the server uses, one small interface per concern. */
@@ -26,6 +27,8 @@ export interface Stores {
   readonly registeredClients: RegisteredClientStore;
   /** Validated client metadata documents (a cache: losing it costs only fetches). */
   readonly documents: DocumentCache;
+  /** The trust model's records: client registry, approvals, versions, domains, audit, rules, logos. */
+  readonly trust: TrustStores;
   /** Delete expired rows; returns how many. Safe to call at any time. */
   sweep(now: number): Promise<number>;
   close(): Promise<void>;

@@ -17,6 +17,7 @@ import { createMemoryRefreshTokenStore } from './refresh-tokens.js';
 import { createMemoryRegisteredClientStore } from './registered-clients.js';
 import { createMemoryReplayStore } from './replay.js';
 import { createMemorySessionStore } from './sessions.js';
+import { createMemoryTrustStores } from './trust-stores.js';
 import { createMemoryUserStore } from './users.js';
 
 export interface MemoryStoresOptions {
@@ -70,6 +71,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): Stores {
     counters,
     registeredClients: createMemoryRegisteredClientStore(gate),
     documents: gatedDocuments(gate, documents),
+    trust: createMemoryTrustStores(gate),
     sweep: (now) => gate.run(() => expiring.reduce((removed, part) => removed + part.sweep(now), 0)),
     close: () => {
       gate.close();

@@ -13,6 +13,8 @@ import { createPgRefreshTokenStore } from './refresh-tokens.js';
 import { createPgRegisteredClientStore } from './registered-clients.js';
 import { createPgReplayStore } from './replay.js';
 import { createPgSessionStore } from './sessions.js';
+import { sqlTrustStores } from '../sql/trust-stores.js';
+import { pgRunner } from './sql-runner.js';
 import type { PgSweepable } from './sweep.js';
 import { createPgUserStore } from './users.js';
 
@@ -67,6 +69,7 @@ export function postgresStores(db: PgDatabase, clock: Clock): Stores {
     counters,
     registeredClients: createPgRegisteredClientStore(db),
     documents,
+    trust: sqlTrustStores(pgRunner(db)),
     sweep: (now) =>
       db.transaction(async (tx) => {
         let removed = 0;

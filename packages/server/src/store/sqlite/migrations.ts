@@ -18,6 +18,8 @@ export interface Migration {
   readonly sql: string;
 }
 
+import { TRUST_MIGRATION } from './trust-migration.js';
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -150,6 +152,7 @@ CREATE TABLE client_documents (
 CREATE INDEX client_documents_stale_until ON client_documents (stale_until);
 `,
   },
+  TRUST_MIGRATION,
 ];
 
 /** Throw unless the versions are positive and strictly increasing (both SQL stores check this). */

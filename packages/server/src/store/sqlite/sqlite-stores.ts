@@ -14,6 +14,8 @@ import { createSqliteRefreshTokenStore } from './refresh-tokens.js';
 import { createSqliteRegisteredClientStore } from './registered-clients.js';
 import { createSqliteReplayStore } from './replay.js';
 import { createSqliteSessionStore } from './sessions.js';
+import { sqliteRunner } from './sql-runner.js';
+import { sqlTrustStores } from '../sql/trust-stores.js';
 import { createSqliteUserStore } from './users.js';
 
 export interface SqliteStoresOptions {
@@ -65,6 +67,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Promise<Stores> 
       counters,
       registeredClients: createSqliteRegisteredClientStore(db, gate),
       documents,
+      trust: sqlTrustStores(sqliteRunner(db, gate)),
       sweep: (now) => gate.run(() => sweep.immediate(now)),
       close: () =>
         new Promise<void>((done) => {
