@@ -95,16 +95,17 @@ export async function openBackends(config: ServerConfig, clock: Clock, onRedisEr
 /** `stores` with the documents in Redis; closing closes both, and the documents refuse work after. */
 export function withSharedDocuments(stores: Stores, coordination: RedisCoordination): Stores {
   let closed = false;
-  const open = (): void => {
-    if (closed) throw new CimdError('store-closed', 'The Redis cache is closed');
-  };
   const shared = coordination.documents;
+  const whileOpen = async <T>(operation: () => Promise<T>): Promise<T> => {
+    if (closed) throw new CimdError('store-closed', 'The Redis cache is closed');
+    return operation();
+  };
   return {
     ...stores,
     documents: {
-      get: async (clientId) => (open(), shared.get(clientId)),
-      set: async (clientId, entry) => (open(), shared.set(clientId, entry)),
-      delete: async (clientId) => (open(), shared.delete(clientId)),
+      get: (clientId) => whileOpen(() => shared.get(clientId)),
+      set: (clientId, entry) => whileOpen(() => shared.set(clientId, entry)),
+      delete: (clientId) => whileOpen(() => shared.delete(clientId)),
     },
     async close() {
       closed = true;
