@@ -427,3 +427,37 @@ describe('signing keys (RFC 9068, rotation with overlap)', () => {
     await h.close();
   });
 });
+
+describe('simultaneous redemptions of one code (OAuth 2.1 §4.1.3)', () => {
+  test('exactly one succeeds and the reuse still revokes what it issued, even when the losers revoke before the winner reads its grant', async () => {
+    // Grant reads take a few milliseconds, as on a database: the losers' revocation lands while
+    // the winner is still on its way, which is the order that once left every redemption refused.
+    const h = await createHarness(
+      { policy: { authenticateBeforeFetch: false } },
+      {
+        wrapStores: (s) => ({
+          ...s,
+          sweep: (now) => s.sweep(now),
+          close: () => s.close(),
+          grants: { ...s.grants, get: async (id) => (await new Promise((r) => setTimeout(r, 5)), s.grants.get(id)) },
+        }),
+      },
+    );
+    await h.addUser('alice');
+    for (let round = 0; round < 3; round++) {
+      const b = h.browser();
+      const c = await codeFor(h, b);
+      const results = await Promise.all(Array.from({ length: 6 }, () => token(b, exchange(c.code, c.verifier, c.clientId))));
+      const winners = results.filter((r) => r.status === 200);
+      assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(results.map((r) => r.status))}`);
+      for (const loser of results.filter((r) => r.status !== 200)) assert.equal(loser.body.error, 'invalid_grant');
+      const refresh = await token(b, {
+        grant_type: 'refresh_token',
+        refresh_token: winners[0]?.body.refresh_token ?? '',
+        client_id: c.clientId,
+      });
+      assert.equal(refresh.body.error, 'invalid_grant', 'what the winner got is revoked by the reuse');
+    }
+    await h.close();
+  });
+});

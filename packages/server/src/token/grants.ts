@@ -20,9 +20,20 @@ function required(form: Form, name: string): string {
   return v;
 }
 
-async function activeGrant(deps: GrantDeps, grantId: string, now: number): Promise<GrantRecord> {
+/** The revocation reason of a grant whose code was presented twice. */
+const CODE_REUSED = 'authorization code reused';
+
+/**
+ * The grant behind a request, refused when revoked or expired. `wonCode`: the caller has just
+ * consumed the grant's code, so a revocation for code reuse can only come from a concurrent
+ * second use of that same code. The winner still gets its tokens, on a grant that is already
+ * revoked (its refresh token is dead on arrival, its access token inactive at introspection), so
+ * that of simultaneous redemptions exactly one succeeds and the reuse still revokes what it issued.
+ */
+async function activeGrant(deps: GrantDeps, grantId: string, now: number, wonCode = false): Promise<GrantRecord> {
   const grant = await deps.stores.grants.get(grantId);
-  if (grant === undefined || grant.revokedAt !== undefined || grant.expiresAt <= now) {
+  const revoked = grant?.revokedAt !== undefined && !(wonCode && grant?.revokedReason === CODE_REUSED);
+  if (grant === undefined || revoked || grant.expiresAt <= now) {
     throw new CimdError('grant-revoked', 'The grant behind this request was revoked or has expired');
   }
   return grant;
@@ -73,7 +84,7 @@ export async function authorizationCodeGrant(deps: GrantDeps, auth: Authenticate
   const record = consumption.record;
   if (consumption.status === 'reused') {
     // OAuth 2.1 §4.1.3: a code used twice revokes what was issued from it.
-    await deps.stores.grants.revoke(record.grantId, now, 'authorization code reused');
+    await deps.stores.grants.revoke(record.grantId, now, CODE_REUSED);
     throw new CimdError('code-reused', 'The authorization code was already used; the tokens issued from it are revoked');
   }
   if (record.clientId !== client.clientId)
@@ -93,7 +104,7 @@ export async function authorizationCodeGrant(deps: GrantDeps, auth: Authenticate
       property: 'code_verifier',
     });
   }
-  const grant = await activeGrant(deps, record.grantId, now);
+  const grant = await activeGrant(deps, record.grantId, now, true);
   if (auth.instanceKeyThumbprint !== undefined) await checkInstanceBinding(deps, grant, auth, now);
   return issueTokens(
     deps,

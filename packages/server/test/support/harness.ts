@@ -51,7 +51,12 @@ export interface Harness {
 /** Cheap scrypt parameters for tests: the production defaults cost ~100 ms per hash. */
 const TEST_SCRYPT = { log2N: 10, r: 8, p: 1 };
 
-export async function createHarness(overrides: ConfigInput = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Wrap the memory stores, e.g. to give a store the latency of a database. */
+  readonly wrapStores?: (stores: Stores) => Stores;
+}
+
+export async function createHarness(overrides: ConfigInput = {}, options: HarnessOptions = {}): Promise<Harness> {
   const config = mergeConfig(
     {
       server: { issuer: ISSUER, host: '127.0.0.1', port: 0 },
@@ -62,7 +67,8 @@ export async function createHarness(overrides: ConfigInput = {}): Promise<Harnes
   );
   const clock = new ManualClock();
   const fetcher = new MapFetcher();
-  const stores = createMemoryStores({ clock });
+  const memory = createMemoryStores({ clock });
+  const stores = options.wrapStores?.(memory) ?? memory;
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
