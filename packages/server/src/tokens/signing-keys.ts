@@ -57,6 +57,16 @@ export function createSigningKeys(store: KeyStore, clock: Clock, reloadMs = 60_0
     return p;
   }
 
+  /**
+   * The key to sign with: of the keys signing now, the oldest (then the smallest kid). Rotation
+   * retires the predecessor when the successor activates, so normally one key is signing; when
+   * two instances each created a first key at the same moment, every instance picks the same one
+   * once it has seen both.
+   */
+  const oldestSigning = (list: readonly SigningKeyRecord[], now: number): SigningKeyRecord | undefined =>
+    list
+      .filter((r) => signing(r, now))
+      .sort((a, b) => a.activatesAt - b.activatesAt || (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0))[0];
   const published = (r: SigningKeyRecord, now: number): boolean => r.expiresAt === undefined || r.expiresAt > now;
   const signing = (r: SigningKeyRecord, now: number): boolean =>
     r.activatesAt <= now && (r.retiresAt === undefined || r.retiresAt > now);
@@ -67,10 +77,10 @@ export function createSigningKeys(store: KeyStore, clock: Clock, reloadMs = 60_0
       // at that moment, which may be a millisecond after this call started.
       let list = await records();
       const now = clock.now();
-      let active = list.filter((r) => signing(r, now)).sort((a, b) => b.activatesAt - a.activatesAt)[0];
+      let active = oldestSigning(list, now);
       if (active === undefined) {
         list = await records(true);
-        active = list.filter((r) => signing(r, now)).sort((a, b) => b.activatesAt - a.activatesAt)[0];
+        active = oldestSigning(list, now);
       }
       if (active === undefined) throw new Error('No signing key is active; check the key store');
       return { kid: active.kid, alg: active.alg, key: await importKey(active, 'private') };
@@ -82,8 +92,10 @@ export function createSigningKeys(store: KeyStore, clock: Clock, reloadMs = 60_0
       return record === undefined ? undefined : importKey(record, 'public');
     },
     async jwks() {
+      // Always from the store: another instance may have added a key since our last reload, and
+      // a verifier must find every key that can have signed a token (one small read per request).
       const now = clock.now();
-      const keys = (await records())
+      const keys = (await records(true))
         .filter((r) => published(r, now))
         .map((r) => ({ ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' }));
       return { keys };
