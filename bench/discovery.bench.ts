@@ -35,22 +35,22 @@ import { createClientResolver, createMemoryDocumentCache } from '@cimd/core';
 import { createSafeFetcher, documentDigest } from '@cimd/node';
 import { Client } from 'undici';
 import { createTestPki, type TestPki } from '../packages/node/test/kit/pki.js';
-import { summarize, type Summary } from './lib.js';
+import { QUICK, summarize, type Summary } from './lib.js';
 import { sampleDocument } from './sample-document.js';
 
 // tsx turns source maps on, which makes every formatted stack trace several times dearer. The
 // product runs as compiled JavaScript without them, so measure that way.
 process.setSourceMapsEnabled(false);
 
-const RUNS = Math.max(3, Number(process.argv[2] ?? 5));
+const RUNS = Math.max(3, Number(process.argv[2] ?? (QUICK ? 3 : 5)));
 /** Each run alternates cold and bare operations for about this long (bounded by PAIRS too). */
-const RUN_MS = 3000;
+const RUN_MS = QUICK ? 500 : 3000;
 const PAIRS = 1000;
 /** The cached path, per run: this many batches of BATCH resolutions. */
-const BATCHES = 200;
+const BATCHES = QUICK ? 40 : 200;
 const BATCH = 100;
 /** Clients kept warm for the cached path (hits rotate over them, as real traffic would). */
-const WARM_CLIENTS = 1000;
+const WARM_CLIENTS = QUICK ? 200 : 1000;
 
 interface Measured {
   /** Wall milliseconds per operation. */
@@ -170,8 +170,8 @@ async function bare(): Promise<void> {
 try {
   // Warm-up: JIT, the TLS stacks of both processes, and the clients the cached path rotates over.
   for (let i = 0; i < WARM_CLIENTS; i++) await cold();
-  for (let i = 0; i < 300; i++) await bare();
-  for (let i = 0; i < 20_000; i++) await cached(i);
+  for (let i = 0; i < (QUICK ? 100 : 300); i++) await bare();
+  for (let i = 0; i < (QUICK ? 4000 : 20_000); i++) await cached(i);
 
   const results = { cached: [] as Measured[], cold: [] as Measured[], bare: [] as Measured[] };
   for (let r = 0; r < RUNS; r++) {

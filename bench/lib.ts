@@ -1,5 +1,12 @@
 /** Small helpers shared by the benchmarks: repeated timed runs and a compact summary. */
 
+/**
+ * Quick mode (`npm run bench -- --quick`, which sets BENCH_QUICK=1): every benchmark runs a short
+ * version of itself (fewer runs, shorter windows), so that the whole suite is a smoke run of at
+ * most a minute. Its figures are rough; documented figures come from full runs.
+ */
+export const QUICK = process.env['BENCH_QUICK'] === '1';
+
 export interface Summary {
   readonly median: number;
   readonly min: number;

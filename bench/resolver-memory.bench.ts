@@ -11,10 +11,11 @@
  * estimate per entry for comparison. In-process only: no network.
  */
 import { createClientResolver, createMemoryDocumentCache, type FetchedResource, type Fetcher } from '@cimd/core';
+import { QUICK } from './lib.js';
 import { sampleDocument } from './sample-document.js';
 
-const clients = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 3);
+const clients = Number(process.argv[2] ?? (QUICK ? 20_000 : 100_000));
+const runs = Number(process.argv[3] ?? (QUICK ? 1 : 3));
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 
@@ -78,3 +79,4 @@ console.log(
   `heap per cached client: median ${fmt(median)} (min ${fmt(per[0] ?? 0)}, max ${fmt(per[per.length - 1] ?? 0)}); target <= 2048 B`,
 );
 console.log(`cache byte estimate per entry: ${fmt(results[0]?.estimate ?? 0)}`);
+console.log(`heap per cached client, per run: ${results.map((r) => Math.round(r.perClient)).join(' ')} B`);

@@ -33,10 +33,10 @@ import { createLogger } from '../packages/server/src/observability/logger.js';
 import { createMetrics } from '../packages/server/src/observability/metrics.js';
 import { createServer, type CimdServer } from '../packages/server/src/server.js';
 import { Browser } from '../packages/server/test/support/browser.js';
-import { fmt, summarize, type Summary } from './lib.js';
+import { fmt, QUICK, summarize, type Summary } from './lib.js';
 
-const runs = Math.max(3, Number(process.argv[2] ?? 5));
-const CODES = 300;
+const runs = Math.max(3, Number(process.argv[2] ?? (QUICK ? 3 : 5)));
+const CODES = QUICK ? 100 : 300;
 const IN_FLIGHT = 8;
 const POSTGRES_URL = process.env['CIMD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['CIMD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

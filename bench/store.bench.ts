@@ -16,10 +16,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStores, openSqliteStores, type Stores } from '../packages/server/src/store/index.js';
-import { fmt, summarize, type Summary } from './lib.js';
+import { fmt, QUICK, summarize, type Summary } from './lib.js';
 
-const runs = Number(process.argv[2] ?? 5);
-const RUN_MS = 1000;
+const runs = Number(process.argv[2] ?? (QUICK ? 3 : 5));
+const RUN_MS = QUICK ? 250 : 1000;
 const MAX_OPS = 200_000;
 const T0 = Date.UTC(2026, 10, 28, 12);
 const LIFETIME = 3_600_000;

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Runs the benchmarks in bench/ one after another (they measure speed, so never in parallel).
 //
-//   npm run bench                  every bench/*.bench.ts, in name order
+//   npm run bench                  every bench/*.bench.ts, in name order (at most 5 minutes)
 //   npm run bench -- <filter>...   only those whose file name contains one of the filters
+//   npm run bench -- --quick ...   a smoke run: each benchmark runs a short version of itself
+//                                  (BENCH_QUICK=1 in its environment); the suite takes at most a minute
 //
 // Each runs as `node --conditions=source --import tsx <file>`, with `--expose-gc` when the file
 // says it needs it (it mentions --expose-gc), and is killed after BENCH_TIMEOUT_S seconds
-// (default 120). Benchmarks print absolute figures and their ratios themselves. The exit status
-// is non-zero when any benchmark failed or timed out; missed targets are reported, not failures.
+// (default 120, or what the file asks for in a line "bench timeout: <n> s"). Benchmarks print
+// absolute figures and their ratios themselves. The exit status is non-zero when any benchmark
+// failed or timed out; missed targets are reported, not failures.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -16,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchDir = join(root, 'bench');
-const filters = process.argv.slice(2);
-const timeoutS = Number(process.env.BENCH_TIMEOUT_S ?? 120);
+const quick = process.argv.includes('--quick');
+const filters = process.argv.slice(2).filter((a) => a !== '--quick');
+const defaultTimeoutS = process.env.BENCH_TIMEOUT_S === undefined ? undefined : Number(process.env.BENCH_TIMEOUT_S);
 
 const files = readdirSync(benchDir)
   .filter((name) => name.endsWith('.bench.ts'))
@@ -31,13 +35,17 @@ if (files.length === 0) {
 /** Run one benchmark; resolves with a one-line outcome. */
 function run(name) {
   const file = join(benchDir, name);
-  const gc = readFileSync(file, 'utf8').includes('--expose-gc') ? ['--expose-gc'] : [];
+  const text = readFileSync(file, 'utf8');
+  const gc = text.includes('--expose-gc') ? ['--expose-gc'] : [];
+  const asked = /bench timeout: (\d+) s/.exec(text)?.[1];
+  const timeoutS = defaultTimeoutS ?? (asked === undefined ? 120 : Number(asked));
   const args = [...gc, '--conditions=source', '--import', 'tsx', file];
-  console.log(`\n=== ${name} (node ${args.slice(0, -1).join(' ')})`);
+  console.log(`\n=== ${name} (node ${args.slice(0, -1).join(' ')}${quick ? ', quick' : ''})`);
   const started = performance.now();
   // A benchmark that starts helper processes must end them when it ends, however it ends (the
   // discovery bench's document server exits when its standard input closes).
-  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const env = quick ? { ...process.env, BENCH_QUICK: '1' } : process.env;
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
