@@ -94,8 +94,9 @@ function profileFlags(name: string): string[] {
   return process.env['BENCH_PROFILE'] === name ? ['--cpu-prof', '--cpu-prof-dir', results] : [];
 }
 
-/** One git-describable commit, "-dirty" when the tree has changes. */
+/** The commit measured ("-dirty" when the tree has changes); BENCH_COMMIT names it for a tree without .git. */
 async function commit(): Promise<string> {
+  if (process.env['BENCH_COMMIT'] !== undefined) return process.env['BENCH_COMMIT'];
   const run = promisify(execFile);
   const head = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root })).stdout.trim();
   const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root })).stdout.trim() !== '';
