@@ -1,5 +1,14 @@
 import { documentDigest } from '@cimd/node';
-import { PROFILES, createClientResolver, type ClientResolver, type Clock, type Fetcher, type SingleFlight } from '@cimd/core';
+import {
+  PROFILES,
+  createClientResolver,
+  type ClientResolver,
+  type ClientResolverOptions,
+  type Clock,
+  type Fetcher,
+  type ResolverEvent,
+  type SingleFlight,
+} from '@cimd/core';
 import { localAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { AttestationChallenges } from './client-auth/attestation-challenges.js';
 import { createClientAuth } from './client-auth/methods.js';
@@ -12,6 +21,8 @@ import type { Stores } from './store/stores.js';
 import type { ClientAuthMethod } from './token/client-auth.js';
 import { SUPPORTED_GRANT_TYPES } from './token/token-endpoint.js';
 import { createSigningKeys, type SigningKeys } from './tokens/signing-keys.js';
+import type { RegistrationDataSource } from './trust/registration-data.js';
+import { createTrust, type Trust } from './trust/trust-service.js';
 import type { Random } from './util/random.js';
 
 /** Everything the endpoints share; built once per server. */
@@ -31,6 +42,13 @@ export interface ServerContext {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly peekClient: (clientId: string) => Promise<Client | undefined>;
+  /** The trust model: admission, registry, reputation, logos, first-seen limits, audit (docs/trust.md). */
+  readonly trust: Trust;
+  /**
+   * Fetch a CIMD client's document now, past the cache and the admission policy, and record it
+   * (an administrator's pre-registration or refresh, R61).
+   */
+  readonly refetchClient: (clientId: string) => Promise<Client>;
 }
 
 export interface ContextParts {
@@ -46,6 +64,8 @@ export interface ContextParts {
   readonly authenticator?: Authenticator;
   /** Default: built from `policy.authMethods` and the `clientAuth` group. */
   readonly methods?: readonly ClientAuthMethod[];
+  /** Where domain registration data comes from (RDAP or a table); default none. */
+  readonly registrationData?: RegistrationDataSource;
 }
 
 export function createContext(parts: ContextParts): ServerContext {
@@ -57,7 +77,16 @@ export function createContext(parts: ContextParts): ServerContext {
     // H17: a client_id may not be this server's issuer or one of the resources it serves.
     reserved: [issuer, ...config.policy.resources],
   };
-  const resolver = createClientResolver({
+  const trust = createTrust({
+    config,
+    stores,
+    fetcher: parts.fetcher,
+    clock,
+    random: parts.random,
+    log,
+    ...(parts.registrationData === undefined ? {} : { registrationData: parts.registrationData }),
+  });
+  const resolverOptions = {
     digest: documentDigest,
     fetcher: parts.fetcher,
     clock,
@@ -77,28 +106,40 @@ export function createContext(parts: ContextParts): ServerContext {
       urlPolicy,
       limits: { maxBytes: config.fetch.maxDocumentBytes },
     },
-    hooks: {
-      onEvent(event) {
-        metrics.resolverOutcomes.inc({ outcome: event.code });
-        const fields = {
-          event: 'client-resolution',
-          outcome: event.code,
-          client_id: event.clientId,
-          origin: event.origin,
-          ms: event.ms,
-          use: event.use,
-        };
-        if (event.error === undefined) log.debug(fields, 'client resolved');
-        else log.warn({ ...fields, reason: event.error.message, findings: event.error.findings }, 'client resolution failed');
-      },
+  } satisfies ClientResolverOptions;
+  const hooks = {
+    onEvent(event: ResolverEvent) {
+      metrics.resolverOutcomes.inc({ outcome: event.code });
+      const fields = {
+        event: 'client-resolution',
+        outcome: event.code,
+        client_id: event.clientId,
+        origin: event.origin,
+        ms: event.ms,
+        use: event.use,
+      };
+      if (event.error === undefined) log.debug(fields, 'client resolved');
+      else log.warn({ ...fields, reason: event.error.message, findings: event.error.findings }, 'client resolution failed');
     },
+  };
+  // H20: the admission policy is asked before the cache and before any fetch, on every resolution.
+  const resolver = createClientResolver({
+    ...resolverOptions,
+    hooks: { ...hooks, admit: (id, url) => trust.admission.hook(id, url) },
   });
-  const clients = createClientDirectory({
+  // An administrator's fetch (R61) is not subject to admission: pre-registering is how a client gets admitted.
+  const adminResolver = createClientResolver({ ...resolverOptions, hooks });
+  const directory = createClientDirectory({
     staticClients: config.clients.static,
     registered: stores.registeredClients,
     resolver,
     urlPolicy,
   });
+  // Every CIMD client passes through the trust registry: first sighting, changes, pinning (R64).
+  const clients: ClientDirectory = {
+    ...directory,
+    find: async (clientId, use) => trust.registry.observe(await directory.find(clientId, use)),
+  };
   const clientAuth =
     parts.methods === undefined
       ? createClientAuth({ config, fetcher: parts.fetcher, replay: stores.replay, clock, random: parts.random })
@@ -119,7 +160,13 @@ export function createContext(parts: ContextParts): ServerContext {
     metrics,
     async peekClient(clientId) {
       const r = await resolver.peek(clientId);
-      return r === undefined ? undefined : fromResolved(r);
+      return r === undefined ? undefined : trust.registry.observe(fromResolved(r));
+    },
+    trust,
+    async refetchClient(clientId) {
+      directory.checkUrl(clientId);
+      await adminResolver.invalidate(clientId);
+      return trust.registry.observe(fromResolved(await adminResolver.resolve(clientId, { use: 'authorize' })));
     },
   };
 }

@@ -12,6 +12,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Stores } from './store/stores.js';
 import type { ClientAuthMethod } from './token/client-auth.js';
+import type { RegistrationDataSource } from './trust/registration-data.js';
 import { secureRandom, type Random } from './util/random.js';
 
 /** What a server is built from besides its configuration: every part replaceable (tests, embedding). */
@@ -28,6 +29,8 @@ export interface ServerParts {
   readonly logger?: Logger;
   readonly metrics?: Metrics;
   readonly clientAuthMethods?: readonly ClientAuthMethod[];
+  /** Where domain registration data (RDAP-like) comes from; default none (docs/trust.md). */
+  readonly registrationData?: RegistrationDataSource;
   /** Extra routes mounted before the server's own (the development demo uses this). */
   readonly extend?: (app: Hono, ctx: ServerContext) => void;
 }
@@ -65,6 +68,7 @@ export async function createServer(config: ServerConfig, parts: ServerParts): Pr
     metrics: parts.metrics ?? createMetrics(),
     ...(parts.authenticator === undefined ? {} : { authenticator: parts.authenticator }),
     ...(parts.clientAuthMethods === undefined ? {} : { methods: parts.clientAuthMethods }),
+    ...(parts.registrationData === undefined ? {} : { registrationData: parts.registrationData }),
   });
   const app = createApp(context, parts.extend);
   return {

@@ -207,7 +207,7 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
   });
   after(() => h.close());
 
-  test('R67, M-AS6: the page shows the client host prominently, the redirect host, the scopes in plain words, the resource', async () => {
+  test('R67, M-AS6, R75: the page shows the client host prominently, the redirect host, the scopes in plain words, the resource; a first-seen client gets no name and a warning', async () => {
     h.serve(CLIENT_ID, document());
     const b = h.browser();
     const { pages } = await b.authorize(authorizeParams({ scope: 'read write', resource: 'https://API.example/mcp' }), {
@@ -220,7 +220,9 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
     assert.match(page, /Read your data/);
     assert.match(page, /Change your data/);
     assert.match(page, /<code>https:\/\/api\.example\/mcp<\/code>/, 'the resource is shown in its canonical form');
-    assert.match(page, /calls itself “Example App” <span class="byline">\(name set by the app at app\.example\)/);
+    // R75: a client no one approved yet is first-seen: its self-asserted name is not shown, a warning is.
+    assert.doesNotMatch(page, /Example App/);
+    assert.match(page, /data-testid="notice-danger"[^>]*>This server has not seen this app before/);
   });
 
   test('R78: the consent page loads nothing from third parties: a self-only CSP, no external references', async () => {
@@ -248,7 +250,9 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
     assert.match(login.headers.get('content-security-policy') ?? '', /form-action 'self' http:\/\/127\.0\.0\.1:49152(;|$)/);
     const consent = await b.follow(await b.login(login, 'alice', PASSWORD));
     assert.match(consent.headers.get('content-security-policy') ?? '', /form-action 'self' http:\/\/127\.0\.0\.1:49152(;|$)/);
-    const single = h.newClient({ redirect_uris: ['com.example.app:/cb'] });
+    // RFC 8252 §7.1: a private-use scheme named after the client's own host (a first-seen client may use no other, R62).
+    const single = 'https://mobile.app.example/client.json';
+    h.serve(single, document(single, { redirect_uris: ['example.app.mobile:/cb'] }));
     const b2 = h.browser();
     const login2 = await b2.follow(
       await b2.get(`/authorize?${authorizeParams({ client_id: single, redirect_uri: undefined }).toString()}`),
@@ -259,7 +263,7 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
       'the end is unknown before the document is fetched',
     );
     const consent2 = await b2.follow(await b2.login(login2, 'alice', PASSWORD));
-    assert.match(consent2.headers.get('content-security-policy') ?? '', /form-action 'self' com\.example\.app:(;|$)/);
+    assert.match(consent2.headers.get('content-security-policy') ?? '', /form-action 'self' example\.app\.mobile:(;|$)/);
   });
 
   test('M-AS6: a client whose every redirect URI is loopback gets a warning', async () => {
@@ -295,7 +299,7 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
   });
 
   test('prompt=none with a session but no consent: consent_required', async () => {
-    const id = 'https://fresh.example/client.json';
+    const id = 'https://fresh.app.example/client.json';
     h.serve(id, document(id));
     const b = h.browser();
     await b.authorize(authorizeParams(), { username: 'alice', password: PASSWORD });
@@ -336,18 +340,18 @@ describe('consent (R63, R64, R67, M-AS6, H19)', () => {
   });
 
   test('R64: when the document changes its redirect URIs, the remembered consent no longer applies', async () => {
-    const id = 'https://changing.example/client.json';
+    const id = 'https://changing.app.example/client.json';
     h.serve(id, document(id));
     const b = h.browser();
     await b.authorize(authorizeParams({ client_id: id }), { username: 'alice', password: PASSWORD });
     assert.equal((await b.authorize(authorizeParams({ client_id: id }))).pages.length, 0);
     await h.server.context.resolver.invalidate(id);
-    h.serve(id, document(id, { redirect_uris: [REDIRECT_URI, 'https://changing.example/new'] }));
+    h.serve(id, document(id, { redirect_uris: [REDIRECT_URI, 'https://changing.app.example/new'] }));
     assert.equal((await b.authorize(authorizeParams({ client_id: id }))).pages.length, 1);
   });
 
   test('R64: a cosmetic change (the name) keeps the remembered consent', async () => {
-    const id = 'https://renamed.example/client.json';
+    const id = 'https://renamed.app.example/client.json';
     h.serve(id, document(id));
     const b = h.browser();
     await b.authorize(authorizeParams({ client_id: id }), { username: 'alice', password: PASSWORD });

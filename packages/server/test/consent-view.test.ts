@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { assessTrust } from '@cimd/core';
 import type { Client } from '../src/clients/client.js';
 import { consentView } from '../src/ui/consent-view.js';
 import { consentPage } from '../src/ui/pages.js';
@@ -20,11 +21,14 @@ function client(extra: Partial<Client> = {}): Client {
   };
 }
 
-const base = { scopes: [], resources: [], username: 'alice' };
+/** An established client (10 approvals, R75): no first-seen warning, no name yet. */
+const base = { scopes: [], resources: [], username: 'alice', trust: { assessment: assessTrust({ approvals: 10 }) } };
+/** A client enough users approved for its name to be shown (R75). */
+const named = { trust: { assessment: assessTrust({ approvals: 100 }) } };
 
 describe('what the consent page shows (R66, R67, M-AS6)', () => {
   test('R67: the client_id host is the headline; the name carries a byline naming who asserted it', () => {
-    const v = consentView({ ...base, client: client(), redirectUri: 'https://app.example/callback' });
+    const v = consentView({ ...base, ...named, client: client(), redirectUri: 'https://app.example/callback' });
     assert.equal(v.clientHost, 'app.example');
     assert.deepEqual(v.name, { text: 'Example App', byline: 'name set by the app at app.example' });
     assert.equal(v.redirectHost, 'app.example');
@@ -95,13 +99,14 @@ describe('what the consent page shows (R66, R67, M-AS6)', () => {
     const evil = '<script>alert(1)</script>';
     const v = consentView({
       ...base,
+      ...named,
       client: client({ metadata: { client_id: 'https://app.example/oauth/client.json', client_name: evil } }),
       redirectUri: 'https://app.example/callback',
       username: `"${evil}`,
     });
     const page = consentPage({ interactionId: '"><x', csrf: "'", view: v });
     assert.ok(!page.includes('<script>'));
-    assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(page, /calls itself “&lt;script&gt;alert\(1\)&lt;\/script&gt;”/);
     assert.ok(!page.includes('value=""><x"'));
   });
 });

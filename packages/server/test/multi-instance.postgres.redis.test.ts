@@ -81,7 +81,7 @@ describe('several instances on one PostgreSQL schema and one Redis prefix', () =
   });
 
   function newClient(): string {
-    const id = `https://app${++clientCount}.example/oauth/client.json`;
+    const id = `https://app${++clientCount}.app.example/oauth/client.json`;
     fetcher.serve(id, { body: document(id), headers: { 'content-type': 'application/json', 'cache-control': 'max-age=600' } });
     return id;
   }
@@ -162,7 +162,7 @@ describe('several instances on one PostgreSQL schema and one Redis prefix', () =
 
   test('J9: a client assertion accepted by one instance is a replay on the other (its jti is held in PostgreSQL)', async () => {
     const key = await newKey();
-    const clientId = `https://keys${++clientCount}.example/oauth/client.json`;
+    const clientId = `https://keys${++clientCount}.app.example/oauth/client.json`;
     fetcher.serve(clientId, {
       body: document(clientId, { token_endpoint_auth_method: 'private_key_jwt', jwks: JSON.parse(jwksOf(key)) as unknown }),
       headers: { 'content-type': 'application/json', 'cache-control': 'max-age=600' },

@@ -68,7 +68,7 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
     assert.equal(res.headers.get('pragma'), 'no-cache');
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.scope, 'read write');
-    assert.equal(body.expires_in, 600);
+    assert.equal(body.expires_in, 300, 'a client no one approved yet is first-seen: trust.firstSeenAccessTokenTtlS');
     assert.ok(typeof body.refresh_token === 'string' && body.refresh_token.length >= 43);
     const jwks = (await (await b.get('/jwks')).json()) as JSONWebKeySet;
     const { payload, protectedHeader } = await jwtVerify(body.access_token ?? '', createLocalJWKSet(jwks), {
@@ -81,7 +81,7 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
     assert.equal(payload['client_id'], clientId);
     assert.equal(payload['scope'], 'read write');
     assert.match(String(payload.sub), /^u_/, 'H16: user subjects are opaque and never look like a client_id URL');
-    assert.equal(payload.exp, Math.floor(h.clock.now() / 1000) + 600);
+    assert.equal(payload.exp, Math.floor(h.clock.now() / 1000) + 300);
     assert.ok(typeof payload.jti === 'string');
   });
 

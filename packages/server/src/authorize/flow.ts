@@ -1,16 +1,17 @@
-import { CimdError, classifyRedirectUri, isCimdError, matchRedirectUri, type Clock } from '@cimd/core';
+import { CimdError, classifyRedirectUri, isCimdError, matchRedirectUri, redirectStaysWithClient, type Clock } from '@cimd/core';
 import type { Client } from '../clients/client.js';
 import { isPublic } from '../clients/client.js';
 import type { ClientDirectory } from '../clients/client-directory.js';
-import { clientFingerprint } from '../clients/fingerprint.js';
 import type { ServerConfig } from '../config.js';
 import type { Stores } from '../store/stores.js';
 import type { InteractionRecord } from '../store/interactions.js';
+import type { TrustContext } from '../trust/assessment.js';
+import type { Trust } from '../trust/trust-service.js';
 import { consentView, type ConsentView } from '../ui/consent-view.js';
 import { sha256, type Random } from '../util/random.js';
 import { single, multi, type AuthorizationParams } from './params.js';
 import { codeRedirect, errorRedirect } from './responses.js';
-import { validateResources } from './resource.js';
+import { canonicalResource, validateResources } from './resource.js';
 
 export interface AuthorizeDeps {
   readonly issuer: string;
@@ -21,6 +22,8 @@ export interface AuthorizeDeps {
   readonly random: Random;
   /** The client from cache only, never fetching (prompt=none before login); undefined if not cached. */
   readonly peekClient: (clientId: string) => Promise<Client | undefined>;
+  /** Admission, reputation, fingerprints, logos (docs/trust.md). */
+  readonly trust: Trust;
 }
 
 /** The signed-in user, if any. */
@@ -82,6 +85,8 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
   if (needsFetch) {
     try {
       deps.clients.checkUrl(clientId);
+      // H20: the admission policy, with the request's resources (RFC 8707), before login and any fetch.
+      await deps.trust.admission.check(clientId, new URL(clientId), requestedResources(deps, params));
     } catch (e) {
       return errorPage(asCimdError(e));
     }
@@ -139,6 +144,24 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
     }
     redirectUri = requested;
   }
+  // The trust tier of a CIMD client (R75). A first-seen public client may only send codes to its own
+  // host or loopback (R62, slides); a client that authenticates at the token endpoint cannot be
+  // impersonated by whoever receives its code (as in H19).
+  const trust = client.kind === 'cimd' ? await deps.trust.assessor.assess(client, { lookup: true }) : undefined;
+  if (trust?.assessment.tier === 'blocked') {
+    return errorPage(new CimdError('trust-client-blocked', `An administrator blocked ${clientId}`));
+  }
+  if (trust?.assessment.firstSeen === true && deps.config.trust.firstSeenRedirectHostMatch && isPublic(client)) {
+    if (!redirectStaysWithClient(clientId, redirectUri)) {
+      return errorPage(
+        new CimdError(
+          'trust-redirect-host-mismatch',
+          `${clientId} is seen for the first time, so its redirect URI must be on its own host or loopback, not "${redirectUri}"`,
+          { property: 'redirect_uri' },
+        ),
+      );
+    }
+  }
   const state = single(params, 'state');
   const fail = (error: CimdError): AuthorizeOutcome => ({
     type: 'redirect',
@@ -163,12 +186,12 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
 
   // Consent.
   if (input.decision === 'deny') return fail(new CimdError('access-denied', 'The user denied the request'));
-  const fingerprint = clientFingerprint(client);
+  const fingerprint = deps.trust.fingerprint(client, trust);
   if (input.decision !== 'approve') {
     const consent = await deps.stores.consents.get(user.userId, clientId);
     const covered =
       consent !== undefined &&
-      consent.fingerprint === fingerprint &&
+      deps.trust.covers(consent.fingerprint, fingerprint) &&
       request.scope.every((s) => consent.scope.includes(s)) &&
       request.resources.every((r) => consent.resources.includes(r));
     if (!covered || prompt.includes('consent') || !identityAssured(client, redirectUri)) {
@@ -186,6 +209,7 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
           resources: request.resources,
           username: user.username,
           ...provisioning(deps, client),
+          ...(trust === undefined ? {} : { trust: await trustDisplay(deps, client, trust) }),
         }),
       };
     }
@@ -227,6 +251,7 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
       fingerprint,
       grantedAt: now,
     });
+    await deps.trust.approved(client, user.userId);
   }
   if (input.interaction !== undefined) await deps.stores.interactions.delete(input.interaction.id);
   return { type: 'redirect', location: codeRedirect(redirectUri, code, state, deps.issuer), clientId };
@@ -326,8 +351,27 @@ function identityAssured(client: Client, redirectUri: string): boolean {
 /** The CIMD Service a client_id belongs to, when it belongs to one (R76). */
 function provisioning(deps: AuthorizeDeps, client: Client): { provisionedBy?: string } {
   if (client.kind !== 'cimd') return {};
-  const service = deps.config.policy.cimdServices.find((origin) => client.clientId.startsWith(`${origin}/`));
+  const service = deps.trust.assessor.serviceOf(client.clientId);
   return service === undefined ? {} : { provisionedBy: service };
+}
+
+/** What the consent page needs from the trust model: the assessment and, when its tier shows one, the logo's path here (R74). */
+async function trustDisplay(deps: AuthorizeDeps, client: Client, trust: TrustContext) {
+  const logo = await deps.trust.logos.pathFor(client, trust.assessment);
+  return { assessment: trust.assessment, ...(logo === undefined ? {} : { logoPath: logo }) };
+}
+
+/**
+ * The resources an authorization request names (RFC 8707), canonical, for the admission policy
+ * before any fetch; the default resource when it names none. Malformed values are left out here:
+ * the request is refused for them later, once its redirect URI is verified.
+ */
+function requestedResources(deps: AuthorizeDeps, params: AuthorizationParams): string[] {
+  const named = multi(params, 'resource')
+    .filter((r) => URL.canParse(r))
+    .map(canonicalResource);
+  const fallback = deps.config.policy.defaultResource;
+  return named.length === 0 && fallback !== undefined ? [canonicalResource(fallback)] : [...new Set(named)];
 }
 
 async function ensureInteraction(deps: AuthorizeDeps, input: AuthorizeInput, now: number): Promise<InteractionRecord> {

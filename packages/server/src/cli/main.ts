@@ -9,6 +9,7 @@ import { createSigningKeys } from '../tokens/signing-keys.js';
 import { secureRandom } from '../util/random.js';
 import { loadConfig } from './load-config.js';
 import { startServer, type RunningServer } from './start.js';
+import { ADMIN_HELP, runAdminCommand, type AdminCliOptions } from './admin-command.js';
 import { createUser, generatePassword, resetPassword } from './users-command.js';
 
 export interface CliEnvironment {
@@ -31,6 +32,9 @@ Usage:
   cimd-server migrate [options]             bring the store's schema to this release (servers also do
                                             this at start unless stores.migrateOnStart is false)
   cimd-server config check [options]        validate the configuration and print it
+  cimd-server admin <clients|changes|rules|audit> ...
+                                            the trust console: tiers, pre-registration, decisions,
+                                            pinned changes, admission rules, audit ("admin --help")
 
 Options:
   --config <file>            a JSON configuration file (see docs/configuration.md)
@@ -70,6 +74,14 @@ const FLAGS = {
   'allow-loopback': { type: 'boolean' },
   'generate-password': { type: 'boolean' },
   'overlap-s': { type: 'string' },
+  as: { type: 'string' },
+  json: { type: 'boolean' },
+  trust: { type: 'string' },
+  user: { type: 'string' },
+  resource: { type: 'string' },
+  client: { type: 'string' },
+  action: { type: 'string' },
+  limit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -101,7 +113,7 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
   }
   const { values, positionals } = parsed;
   if (values.help === true) {
-    io.stdout(HELP);
+    io.stdout(positionals[0] === 'admin' ? ADMIN_HELP : HELP);
     return 0;
   }
   const [command = 'start', sub, name] = positionals;
@@ -158,6 +170,21 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
         io.stdout(
           generated ? `${name.toLowerCase()} ${password}\n` : `${sub === 'add' ? 'created' : 'updated'} ${name.toLowerCase()}\n`,
         );
+        return 0;
+      }
+      if (command === 'admin') {
+        const limit = integer(values.limit, 'limit');
+        const options: AdminCliOptions = {
+          ...(values.as === undefined ? {} : { as: values.as }),
+          ...(values.json === true ? { json: true } : {}),
+          ...(values.trust === undefined ? {} : { trust: values.trust }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          ...(values.resource === undefined ? {} : { resource: values.resource }),
+          ...(values.client === undefined ? {} : { client: values.client }),
+          ...(values.action === undefined ? {} : { action: values.action }),
+          ...(limit === undefined ? {} : { limit }),
+        };
+        io.stdout(await runAdminCommand(positionals.slice(1), options, config, stores));
         return 0;
       }
       if (command === 'keys' && sub === 'rotate') {

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { openBackends, redactUrl } from '../backends.js';
 import { createServer, listen, type CimdServer, type ListeningServer } from '../server.js';
+import { startRefresher } from '../trust/refresher.js';
 import { secureRandom } from '../util/random.js';
 import { createUser, generatePassword, resetPassword } from './users-command.js';
 
@@ -116,6 +117,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // R61: pre-registered clients are fetched again on a schedule (trust.refreshIntervalS).
+  const stopRefresher = startRefresher(server.context, config.trust.refreshIntervalS);
 
   let demoPassword: string | undefined;
   if (service !== undefined) {
@@ -163,6 +166,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(demoPassword === undefined ? {} : { demoPassword }),
     async close() {
       clearInterval(sweeper);
+      stopRefresher();
       await listening.close();
       await service?.close();
       await server.close();

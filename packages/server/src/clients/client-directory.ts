@@ -66,7 +66,8 @@ export function createClientDirectory(options: ClientDirectoryOptions): ClientDi
   };
 }
 
-function kinds(uris: readonly string[]): RedirectKind[] {
+/** The kind of each redirect URI (an unusable one counts as https: it never matches anyway). */
+export function redirectKindsOf(uris: readonly string[]): RedirectKind[] {
   return uris.map((u) => {
     const c = classifyRedirectUri(u);
     return c.ok ? c.kind : 'https';
@@ -87,7 +88,7 @@ function fromStatic(c: StaticClient, kind: 'static' | 'dcr' = 'static'): Client 
       token_endpoint_auth_method: method,
     },
     redirectUris: c.redirect_uris,
-    redirectKinds: kinds(c.redirect_uris),
+    redirectKinds: redirectKindsOf(c.redirect_uris),
     grantTypes,
     authMethods: [method],
     applicationType: c.redirect_uris.every((u) => !u.startsWith('https://')) ? 'native' : 'web',
@@ -102,11 +103,12 @@ export function fromResolved(r: ResolvedClient): Client {
     kind: 'cimd',
     metadata: r.metadata,
     redirectUris: uris,
-    redirectKinds: kinds(uris),
+    redirectKinds: redirectKindsOf(uris),
     grantTypes: r.negotiated.grant_types,
     authMethods: r.negotiated.token_endpoint_auth_methods,
     applicationType: r.negotiated.application_type,
     warnings: r.warnings,
     digest: r.digest,
+    fetchedAt: r.fetchedAt,
   };
 }

@@ -22,6 +22,8 @@ export interface Client {
   readonly warnings: readonly Finding[];
   /** Digest of the document as fetched (CIMD only). */
   readonly digest?: string;
+  /** When the origin last confirmed the document (CIMD only). */
+  readonly fetchedAt?: number;
 }
 
 /** Whether the client may act without authenticating (a public client). */

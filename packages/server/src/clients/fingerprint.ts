@@ -1,21 +1,18 @@
+import { securityFingerprint } from '@cimd/core';
 import { sha256 } from '../util/random.js';
 import type { Client } from './client.js';
 
+/** 128 bits of SHA-256, base64url: one class digest of a fingerprint. */
+function classDigest(text: string): string {
+  return sha256(text).slice(0, 22);
+}
+
 /**
- * A digest of the security-relevant parts of a client's metadata (R64): redirect URIs,
- * authentication methods, keys, grant types and declared scope. A consent remembers it; when the
- * document changes any of these, the remembered consent no longer applies. Cosmetic members
- * (name, logo) are not part of it.
+ * A fingerprint of the security-relevant parts of a client (R64): one digest per change class
+ * (redirect URIs, keys, privileges, cosmetic members; `registration`, the domain's registration
+ * data as text, when known). A consent remembers it; when a class whose policy is not `silent`
+ * changes, the remembered consent no longer applies (see `fingerprintCovers`).
  */
-export function clientFingerprint(client: Client): string {
-  const m = client.metadata;
-  const canonical = JSON.stringify([
-    [...client.redirectUris].sort(),
-    [...client.authMethods].sort(),
-    m.jwks_uri ?? null,
-    m.jwks === undefined ? null : JSON.stringify(m.jwks),
-    [...client.grantTypes].sort(),
-    m.scope ?? null,
-  ]);
-  return `sha256:${sha256(canonical)}`;
+export function clientFingerprint(client: Client, registration = ''): string {
+  return securityFingerprint(client.metadata, classDigest, registration);
 }

@@ -12,6 +12,7 @@ import { STYLESHEET_PATH, simplePage } from '../ui/pages.js';
 import { STYLESHEET } from '../ui/style.js';
 import { safeEqual } from '../util/random.js';
 import { mountBrowserRoutes } from './browser-routes.js';
+import { mountTrustRoutes } from './trust-routes.js';
 import { readText } from './request.js';
 import { BASE_HEADERS, htmlPage, noStoreJson, oauthErrorJson, respond } from './responses.js';
 
@@ -137,6 +138,7 @@ export function createApp(ctx: ServerContext, extend?: (app: Hono, ctx: ServerCo
 
   extend?.(app, ctx);
   mountBrowserRoutes(app, ctx);
+  mountTrustRoutes(app, ctx);
   return app;
 }
 

@@ -19,10 +19,10 @@ import {
   requireBinding,
   requireCsrf,
   sessionCookie,
-  setSessionCookie,
   type CookieSettings,
 } from './browser.js';
-import { clientAddress, readForm } from './request.js';
+import { readForm } from './request.js';
+import { currentUser as sessionUser, signIn } from './sign-in.js';
 import { htmlPage, redirect } from './responses.js';
 
 /**
@@ -40,6 +40,7 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
     clock: ctx.clock,
     random: ctx.random,
     peekClient: ctx.peekClient,
+    trust: ctx.trust,
   };
   const detailed = ctx.config.server.mode === 'development';
 
@@ -52,15 +53,7 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
     return htmlPage(c, errorPage(error, detailed), status);
   };
 
-  async function currentUser(c: Context): Promise<AuthorizeUser | undefined> {
-    const value = sessionCookie(c);
-    if (value === undefined) return undefined;
-    const session = await ctx.stores.sessions.get(sha256(value), ctx.clock.now());
-    if (session === undefined) return undefined;
-    const user = await ctx.stores.users.findById(session.userId);
-    if (user === undefined || user.disabled === true) return undefined;
-    return { userId: user.id, username: user.username, authTime: session.authTime };
-  }
+  const currentUser = (c: Context): Promise<AuthorizeUser | undefined> => sessionUser(ctx, c);
 
   /** Turn an outcome into a response. `viaPost` answers form posts with 303 (RFC 9110 §15.4.4). */
   function respond(c: Context, outcome: AuthorizeOutcome, viaPost: boolean): Response {
@@ -151,57 +144,12 @@ export function mountBrowserRoutes(app: Hono, ctx: ServerContext): void {
       const { record, secret } = await interactionFor(c, id);
       requireCsrf(secret, record.id, 'login', form.get('csrf') ?? undefined);
       const username = (form.get('username') ?? '').trim().toLowerCase();
-      const password = form.get('password') ?? '';
-      const now = ctx.clock.now();
-      const limits = ctx.config.limits;
-      const window = limits.loginWindowS * 1000;
-      const accountKey = `login-fail:user:${username}`;
-      const addressKey = `login-fail:addr:${clientAddress(c)}`;
-      const [byAccount, byAddress] = await Promise.all([
-        ctx.stores.counters.get(accountKey, now),
-        ctx.stores.counters.get(addressKey, now),
-      ]);
-      if (byAccount >= limits.loginFailuresPerAccount || byAddress >= limits.loginFailuresPerAddress) {
-        ctx.metrics.logins.inc({ outcome: 'throttled' });
-        ctx.log.warn({ event: 'login-throttled', username, address: clientAddress(c) }, 'login throttled');
-        const page = loginPage({
-          ...loginInput(record, secret),
-          username,
-          error: 'Too many failed attempts. Wait a few minutes and try again.',
-        });
-        return htmlPage(c, page, 429, loginFormTarget(record));
-      }
-      const result =
-        username === '' || password === ''
-          ? { ok: false as const }
-          : await ctx.authenticator.authenticate({ username, password });
+      const result = await signIn(ctx, c, cookies, username, form.get('password') ?? '');
       if (!result.ok) {
-        await Promise.all([
-          ctx.stores.counters.increment(accountKey, window, now),
-          ctx.stores.counters.increment(addressKey, window, now),
-        ]);
-        ctx.metrics.logins.inc({ outcome: 'failed' });
-        ctx.log.info({ event: 'login-failed', username }, 'login failed');
-        return htmlPage(
-          c,
-          loginPage({ ...loginInput(record, secret), username, error: 'The user name or password is wrong.' }),
-          401,
-        );
+        const page = loginPage({ ...loginInput(record, secret), username, error: result.error });
+        return htmlPage(c, page, result.status, result.status === 429 ? loginFormTarget(record) : undefined);
       }
-      await ctx.stores.counters.reset(accountKey);
-      const sessionValue = ctx.random.token(32);
-      await ctx.stores.sessions.create({
-        idHash: sha256(sessionValue),
-        userId: result.userId,
-        authTime: now,
-        expiresAt: now + limits.sessionTtlS * 1000,
-      });
-      const previous = sessionCookie(c);
-      if (previous !== undefined) await ctx.stores.sessions.delete(sha256(previous));
-      setSessionCookie(c, sessionValue, cookies, limits.sessionTtlS);
-      await ctx.stores.interactions.save({ ...record, userId: result.userId, authTime: now });
-      ctx.metrics.logins.inc({ outcome: 'ok' });
-      ctx.log.info({ event: 'login', user_id: result.userId }, 'user logged in');
+      await ctx.stores.interactions.save({ ...record, userId: result.userId, authTime: result.authTime });
       return redirect(c, `/authorize/continue?interaction=${encodeURIComponent(record.id)}`, 303);
     } catch (e) {
       if (isCimdError(e)) return showError(c, e);

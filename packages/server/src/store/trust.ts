@@ -30,24 +30,25 @@ export interface TrustedClientRecord {
 
 /**
  * Client records. Contract: `create` inserts only when absent and returns what is stored (the
- * earlier record when another caller won); `replaceDocument` replaces the document only when the
+ * earlier record when another caller won) and whether this call created it; `replaceDocument` replaces the document only when the
  * stored digest is `expected` (compare-and-set) and returns whether it did; the setters return
  * false for an unknown client_id.
  */
 export interface TrustedClientStore {
   get(clientId: string): Promise<TrustedClientRecord | undefined>;
-  create(record: TrustedClientRecord): Promise<TrustedClientRecord>;
+  create(record: TrustedClientRecord): Promise<{ readonly record: TrustedClientRecord; readonly created: boolean }>;
   replaceDocument(clientId: string, expected: string, next: { digest: string; snapshot: string }, now: number): Promise<boolean>;
   /** Record a fetch; the stored time only ever moves forward. */
   touchFetch(clientId: string, at: number): Promise<void>;
   setTrust(clientId: string, trust: AdminTrust | undefined, now: number): Promise<boolean>;
   setPinned(clientId: string, pinned: boolean, now: number): Promise<boolean>;
   setRegistered(clientId: string, registered: boolean, now: number): Promise<boolean>;
-  /** Records ordered by first sighting, then client_id (byte order). */
+  /** Records ordered by first sighting, then client_id (byte order); optionally only pre-registered ones or one domain's. */
   list(options: {
     readonly limit: number;
     readonly offset?: number;
     readonly registered?: boolean;
+    readonly domain?: string;
   }): Promise<TrustedClientRecord[]>;
   /** How many client_ids of a registrable domain are recorded. */
   countByDomain(domain: string): Promise<number>;

@@ -1,6 +1,7 @@
 import { CimdError } from '@cimd/core';
 import type { Client } from '../clients/client.js';
 import type { ClientDirectory } from '../clients/client-directory.js';
+import type { TokenLifetimes } from '../trust/token-limits.js';
 import type { Form } from './form.js';
 
 /** The client of a token, revocation or introspection request and how it authenticated. */
@@ -9,6 +10,8 @@ export interface AuthenticatedClient {
   readonly method: string;
   /** Attestation: the RFC 7638 thumbprint of the client instance key (`cnf.jwk`). */
   readonly instanceKeyThumbprint?: string;
+  /** Token lifetimes the trust model sets for this client (first-seen clients get shorter ones). */
+  readonly lifetimes?: TokenLifetimes;
 }
 
 /** What a successful verification learned beyond the client's identity. */

@@ -40,7 +40,8 @@ export interface TokenSubject {
 /**
  * Issue an access token and, when the client may refresh, a refresh token. `saveRefresh` stores the
  * new refresh token (a plain save after a code, an atomic rotation after a refresh). A client that
- * authenticated (private_key_jwt, attestation) gets the `authenticated*TtlS` lifetimes.
+ * authenticated (private_key_jwt, attestation) gets the `authenticated*TtlS` lifetimes; the trust
+ * model may shorten either (`auth.lifetimes`, first-seen clients).
  */
 export async function issueTokens(
   deps: IssueDeps,
@@ -51,8 +52,11 @@ export async function issueTokens(
   const { client } = auth;
   const limits = deps.config.limits;
   const authenticated = auth.method !== 'none';
-  const accessTtlS = authenticated ? limits.authenticatedAccessTokenTtlS : limits.accessTokenTtlS;
-  const refreshTtlS = authenticated ? limits.authenticatedRefreshTokenTtlS : limits.refreshTokenTtlS;
+  const usualAccessTtlS = authenticated ? limits.authenticatedAccessTokenTtlS : limits.accessTokenTtlS;
+  const usualRefreshTtlS = authenticated ? limits.authenticatedRefreshTokenTtlS : limits.refreshTokenTtlS;
+  // The trust model may shorten them (first-seen clients), never lengthen them.
+  const accessTtlS = Math.min(usualAccessTtlS, auth.lifetimes?.accessTtlS ?? usualAccessTtlS);
+  const refreshTtlS = Math.min(usualRefreshTtlS, auth.lifetimes?.refreshTtlS ?? usualRefreshTtlS);
   const now = deps.clock.now();
   const audience = subject.resources.length > 0 ? subject.resources : [deps.issuer];
   const at = await issueAccessToken(

@@ -3,8 +3,9 @@ import { authenticateClient, type ClientAuthDeps } from './client-auth.js';
 import type { Form } from './form.js';
 import { authorizationCodeGrant, refreshTokenGrant, type GrantDeps } from './grants.js';
 import type { TokenResponse } from './issue.js';
+import type { Trust } from '../trust/trust-service.js';
 
-export type TokenDeps = GrantDeps & ClientAuthDeps;
+export type TokenDeps = GrantDeps & ClientAuthDeps & { readonly trust?: Pick<Trust, 'tokens'> };
 
 const GRANTS = {
   authorization_code: authorizationCodeGrant,
@@ -34,5 +35,7 @@ export async function handleTokenRequest(
   if (!client.grantTypes.includes(grantType)) {
     throw new CimdError('client-grant-not-allowed', `The client ${client.clientId} does not declare the ${grantType} grant`);
   }
-  return grant(deps, auth, form);
+  // First-seen limits (slides): counted before the grant runs, so a refused request burns no code.
+  const lifetimes = await deps.trust?.tokens.admit(client);
+  return grant(deps, lifetimes === undefined ? auth : { ...auth, lifetimes }, form);
 }

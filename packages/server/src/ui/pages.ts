@@ -4,7 +4,8 @@ import { html, trusted, type SafeHtml } from './html.js';
 
 export const STYLESHEET_PATH = '/assets/cimd.css';
 
-function layout(title: string, body: SafeHtml): string {
+/** A whole page: our stylesheet only, no referrer, nothing from anywhere else. `wide` for tables (the admin console). */
+export function layout(title: string, body: SafeHtml, wide = false): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -15,7 +16,7 @@ function layout(title: string, body: SafeHtml): string {
         <link rel="stylesheet" href="${STYLESHEET_PATH}" />
       </head>
       <body>
-        <main>${body}</main>
+        ${wide ? html`<main class="wide">${body}</main>` : html`<main>${body}</main>`}
       </body>
     </html>`.value;
 }
@@ -27,6 +28,8 @@ export interface LoginPageInput {
   readonly clientHost?: string;
   readonly username?: string;
   readonly error?: string;
+  /** Where the form posts (default `/login`; the admin console has its own). */
+  readonly action?: string;
 }
 
 export function loginPage(input: LoginPageInput): string {
@@ -36,7 +39,7 @@ export function loginPage(input: LoginPageInput): string {
       <h1>Sign in</h1>
       ${input.clientHost === undefined ? '' : html`<p class="muted">to continue to <strong>${input.clientHost}</strong></p>`}
       ${input.error === undefined ? '' : html`<div class="notice danger" role="alert">${input.error}</div>`}
-      <form method="post" action="/login">
+      <form method="post" action="${input.action ?? '/login'}">
         <input type="hidden" name="interaction" value="${input.interactionId}" />
         <input type="hidden" name="csrf" value="${input.csrf}" />
         <label for="username">User name</label>
@@ -62,11 +65,24 @@ export function consentPage({ interactionId, csrf, view }: ConsentPageInput): st
       : html`<strong>${view.redirectHost}</strong>`;
   return layout(
     `Allow ${view.clientHost}?`,
-    html`<div class="card">
-      <p class="muted">An application at</p>
-      <p class="host" data-testid="client-host">${view.clientHost}</p>
+    html`<div class="card" data-testid="consent" data-tier="${view.tier ?? 'registered'}">
+      <div class="client-head">
+        ${view.logo === undefined ? '' : html`<img class="logo" src="${view.logo.src}" alt="" width="56" height="56" data-testid="client-logo" />`}
+        <div>
+          <p class="muted">An application at</p>
+          <p class="host" data-testid="client-host">${view.clientHost}</p>
+        </div>
+      </div>
+      ${view.reviewed === true ? html`<p class="badge" data-testid="reviewed-mark">✓ Reviewed by the administrators of this server</p>` : ''}
       ${view.name === undefined ? '' : html`<p data-testid="client-name">calls itself “${view.name.text}” <span class="byline">(${view.name.byline})</span></p>`}
       <p class="client-id" data-testid="client-id">${view.clientId}</p>
+      ${
+        view.links === undefined
+          ? ''
+          : html`<p class="links" data-testid="client-links">
+              ${view.links.map((l, i) => html`${i > 0 ? ' · ' : ''}<a href="${l.href}" rel="noreferrer noopener" target="_blank" data-testid="client-link">${l.label}</a>`)}
+            </p>`
+      }
       <h1>wants to access your account ${view.username}</h1>
       ${view.notices.map((n) => html`<div class="notice ${n.level}" data-testid="notice-${n.level}" role="${n.level === 'info' ? 'note' : 'alert'}">${n.text}</div>`)}
       ${

@@ -27,4 +27,15 @@ button.primary { background: var(--accent); border-color: var(--accent); color: 
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; }
 pre { white-space: pre-wrap; word-break: break-all; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: .75rem; }
 footer { margin-top: 1rem; text-align: center; }
+.client-head { display: flex; align-items: center; gap: 1rem; }
+.client-head p { margin: .25rem 0; }
+img.logo { width: 56px; height: 56px; border-radius: 10px; border: 1px solid var(--line); object-fit: contain; background: var(--bg); }
+.badge { display: inline-block; border: 1px solid var(--accent); color: var(--accent); border-radius: 999px; padding: .1rem .7rem; font-size: .85rem; }
+.links a { color: var(--accent); }
+table { width: 100%; border-collapse: collapse; font-size: .9rem; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; word-break: break-all; }
+main.wide { max-width: 72rem; }
+form.inline { display: inline; margin: 0; }
+form.inline button { padding: .25rem .6rem; font-size: .85rem; }
+select, input[type=url] { padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); color: var(--fg); font: inherit; }
 `;

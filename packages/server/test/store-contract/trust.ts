@@ -43,12 +43,20 @@ export function trustedClientContract(current: CurrentContext): void {
     test('R75: create stores a record once; a second create keeps the first and returns it', async () => {
       const { stores } = current();
       const first = trustedClientRecord({ lastFetchAt: T0, trust: 'reviewed', pinned: true, registered: true });
-      assert.deepEqual(await stores.trust.clients.create(first), first);
+      assert.deepEqual(await stores.trust.clients.create(first), { record: first, created: true });
       const again = await stores.trust.clients.create(trustedClientRecord({ digest: 'sha256:other', firstSeenAt: T0 + MINUTE }));
-      assert.deepEqual(again, first);
+      assert.deepEqual(again, { record: first, created: false });
       assert.deepEqual(await stores.trust.clients.get(CLIENT), first);
       assert.equal(await stores.trust.clients.get(OTHER_CLIENT), undefined);
       assert.equal(await stores.trust.clients.get(CLIENT.toUpperCase()), undefined, 'R8: compared as written');
+    });
+
+    test('R75: of concurrent creates of one client exactly one creates it', async () => {
+      const { stores } = current();
+      const results = await concurrently(6, (i) => stores.trust.clients.create(trustedClientRecord({ digest: `sha256:v${i}` })));
+      assert.equal(results.filter((r) => r.created).length, 1);
+      const winner = results.find((r) => r.created)?.record;
+      for (const r of results) assert.deepEqual(r.record, winner);
     });
 
     test('R64: replaceDocument is a compare-and-set on the digest: of concurrent callers expecting one digest exactly one wins', async () => {

@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { createServer, type CimdServer } from '../../src/server.js';
 import { createMemoryStores } from '../../src/store/memory/memory-stores.js';
 import type { Stores } from '../../src/store/stores.js';
+import type { RegistrationDataSource } from '../../src/trust/registration-data.js';
 import { ManualClock } from '../../../core/test/support/manual-clock.js';
 import { MapFetcher } from '../../../core/test/support/map-fetcher.js';
 import { Browser } from './browser.js';
@@ -43,7 +44,7 @@ export interface Harness {
   addUser(username: string): Promise<string>;
   /** Serve a document (max-age 600 unless headers say otherwise). */
   serve(clientId: string, body: string, headers?: Record<string, string>): void;
-  /** A client_id no other test uses, its document served (with `extra` members). */
+  /** A client_id no other test uses (on a host below app.example), its document served (with `extra` members). */
   newClient(extra?: Record<string, unknown>): string;
   close(): Promise<void>;
 }
@@ -54,6 +55,8 @@ const TEST_SCRYPT = { log2N: 10, r: 8, p: 1 };
 export interface HarnessOptions {
   /** Wrap the memory stores, e.g. to give a store the latency of a database. */
   readonly wrapStores?: (stores: Stores) => Stores;
+  /** Domain registration data (docs/trust.md); default none. */
+  readonly registrationData?: RegistrationDataSource;
 }
 
 export async function createHarness(overrides: ConfigInput = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -82,6 +85,7 @@ export async function createHarness(overrides: ConfigInput = {}, options: Harnes
     clock,
     logger: createLogger('debug', sink),
     metrics: createMetrics(false),
+    ...(options.registrationData === undefined ? {} : { registrationData: options.registrationData }),
   });
   const harness: Harness = {
     server,
@@ -105,7 +109,8 @@ export async function createHarness(overrides: ConfigInput = {}, options: Harnes
       fetcher.serve(clientId, { body, headers });
     },
     newClient(extra = {}) {
-      const id = `https://app${++clientCounter}.example/oauth/client.json`;
+      // Below app.example, the host of REDIRECT_URI: a first-seen client may redirect only to its own site (R62).
+      const id = `https://app${++clientCounter}.app.example/oauth/client.json`;
       harness.serve(id, document(id, extra));
       return id;
     },

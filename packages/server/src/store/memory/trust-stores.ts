@@ -61,10 +61,10 @@ function memoryTrustedClients(gate: Gate): TrustedClientStore {
     create: (record) =>
       gate.run(() => {
         const held = records.get(record.clientId);
-        if (held !== undefined) return held;
+        if (held !== undefined) return { record: held, created: false };
         const stored = frozenCopy(record);
         records.set(record.clientId, stored);
-        return stored;
+        return { record: stored, created: true };
       }),
     replaceDocument: (clientId, expected, next, now) =>
       gate.run(() => records.get(clientId)?.digest === expected && update(clientId, { ...next, updatedAt: now })),
@@ -82,10 +82,12 @@ function memoryTrustedClients(gate: Gate): TrustedClientStore {
       }),
     setPinned: (clientId, pinned, now) => gate.run(() => update(clientId, { pinned, updatedAt: now })),
     setRegistered: (clientId, registered, now) => gate.run(() => update(clientId, { registered, updatedAt: now })),
-    list: ({ limit, offset = 0, registered }) =>
+    list: ({ limit, offset = 0, registered, domain }) =>
       gate.run(() =>
         [...records.values()]
-          .filter((r) => registered === undefined || r.registered === registered)
+          .filter(
+            (r) => (registered === undefined || r.registered === registered) && (domain === undefined || r.domain === domain),
+          )
           .sort((a, b) => a.firstSeenAt - b.firstSeenAt || byteOrder(a.clientId, b.clientId))
           .slice(offset, offset + limit),
       ),

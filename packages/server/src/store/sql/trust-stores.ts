@@ -65,8 +65,11 @@ async function one<R, T>(rows: Promise<R[]>, map: (row: R) => T): Promise<T | un
 }
 
 /** `WHERE a = ? AND b = ?` for the columns given a value, and those values. */
-function conditions(columns: Readonly<Record<string, string | undefined>>): { sql: string; params: string[] } {
-  const used = Object.entries(columns).filter((e): e is [string, string] => e[1] !== undefined);
+function conditions(columns: Readonly<Record<string, string | number | undefined>>): {
+  sql: string;
+  params: (string | number)[];
+} {
+  const used = Object.entries(columns).filter((e): e is [string, string | number] => e[1] !== undefined);
   return {
     sql: used.length === 0 ? '' : `WHERE ${used.map(([c]) => `${c} = ?`).join(' AND ')}`,
     params: used.map(([, v]) => v),
@@ -86,14 +89,14 @@ function sqlTrustedClients(sql: SqlRunner): TrustedClientStore {
   return {
     get,
     async create(record) {
-      await sql.run(
+      const created = await sql.run(
         `INSERT INTO trust_clients (${TRUSTED_CLIENT_COLUMNS}) VALUES (${placeholders(TRUSTED_CLIENT_COLUMNS)})
          ON CONFLICT (client_id) DO NOTHING`,
         trustedClientToRow(record),
       );
       const stored = await get(record.clientId);
       if (stored === undefined) throw new Error('The client record vanished after its insert');
-      return stored;
+      return { record: stored, created: created === 1 };
     },
     async replaceDocument(clientId, expected, next, now) {
       const changed = await sql.run(
@@ -111,12 +114,11 @@ function sqlTrustedClients(sql: SqlRunner): TrustedClientStore {
     setTrust: (clientId, trust, now) => set('trust', trust ?? null, clientId, now),
     setPinned: (clientId, pinned, now) => set('pinned', pinned ? 1 : 0, clientId, now),
     setRegistered: (clientId, registered, now) => set('registered', registered ? 1 : 0, clientId, now),
-    async list({ limit, offset = 0, registered }) {
-      const where = registered === undefined ? '' : 'WHERE registered = ?';
-      const params = registered === undefined ? [] : [registered ? 1 : 0];
+    async list({ limit, offset = 0, registered, domain }) {
+      const clause = conditions({ registered: registered === undefined ? undefined : registered ? 1 : 0, domain });
       const rows = await sql.all<TrustedClientRow>(
-        `${select} ${where} ORDER BY first_seen_at, client_id COLLATE "C" LIMIT ? OFFSET ?`,
-        [...params, limit, offset],
+        `${select} ${clause.sql} ORDER BY first_seen_at, client_id COLLATE "C" LIMIT ? OFFSET ?`,
+        [...clause.params, limit, offset],
       );
       return rows.map(trustedClientFromRow);
     },

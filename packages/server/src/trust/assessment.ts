@@ -1,0 +1,153 @@
+import {
+  assessTrust,
+  findLookalike,
+  splitUri,
+  type ChangePolicy,
+  type Clock,
+  type TrustAssessment,
+  type TrustSignal,
+} from '@cimd/core';
+import type { Client } from '../clients/client.js';
+import type { Logger } from '../observability/logger.js';
+import type { GrantStore } from '../store/grants.js';
+import type { DomainRecord, TrustedClientRecord, TrustStores } from '../store/trust.js';
+import { SYSTEM_ACTOR, type Auditor } from './audit.js';
+import { domainOfClient } from './client-registry.js';
+import { registrationChanged, registrationText, type RegistrationDataSource } from './registration-data.js';
+import { thresholdsOf, type TrustGroup } from './trust-config.js';
+
+const DAY_MS = 86_400_000;
+
+/** What the server concluded about one CIMD client for one request. */
+export interface TrustContext {
+  readonly clientId: string;
+  /** The registrable domain of the client_id's host. */
+  readonly domain: string;
+  readonly record?: TrustedClientRecord;
+  readonly approvals: number;
+  readonly assessment: TrustAssessment;
+  /** The domain's registration data as fingerprint text ('' when unknown). */
+  readonly registration: string;
+}
+
+export interface AssessmentDeps {
+  readonly trust: TrustGroup;
+  /** Origins of CIMD Services (R76, R83). */
+  readonly cimdServices: readonly string[];
+  readonly stores: Pick<TrustStores, 'clients' | 'approvals' | 'domains'>;
+  readonly grants: Pick<GrantStore, 'revokeByClient'>;
+  readonly registrationData?: RegistrationDataSource;
+  readonly registrationPolicy: ChangePolicy;
+  readonly audit: Auditor;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface Assessor {
+  /**
+   * Assess a CIMD client: approvals, the administrators' decision, the domain signals. With
+   * `lookup`, stale registration data is looked up again first (authorization requests do this;
+   * token requests use what is stored).
+   */
+  assess(client: Client, options?: { readonly lookup?: boolean }): Promise<TrustContext>;
+  /** The CIMD Service a client_id belongs to, if any (R76). */
+  serviceOf(clientId: string): string | undefined;
+}
+
+export function createAssessor(deps: AssessmentDeps): Assessor {
+  const { trust, stores, clock } = deps;
+
+  function serviceOf(clientId: string): string | undefined {
+    return deps.cimdServices.find((origin) => clientId.startsWith(`${origin}/`));
+  }
+
+  /** The domain's registration data, looked up again when stale; a change is audited and its policy applied. */
+  async function registration(domain: string, lookup: boolean): Promise<DomainRecord | undefined> {
+    const stored = await stores.domains.get(domain);
+    const source = deps.registrationData;
+    const now = clock.now();
+    if (!lookup || source === undefined || (stored !== undefined && now - stored.checkedAt < trust.registrationRecheckS * 1000)) {
+      return stored;
+    }
+    let data;
+    try {
+      data = await source.lookup(domain);
+    } catch (err) {
+      deps.log.warn({ event: 'registration-lookup-failed', domain, err }, 'registration data lookup failed');
+      return stored;
+    }
+    const next: DomainRecord = {
+      domain,
+      ...(data?.registrant === undefined ? {} : { registrant: data.registrant }),
+      ...(data?.registeredAt === undefined ? {} : { registeredAt: data.registeredAt }),
+      checkedAt: now,
+    };
+    await stores.domains.put(next);
+    if (data !== undefined && registrationChanged(stored, data)) {
+      await deps.audit.record(SYSTEM_ACTOR, 'registration-changed', undefined, {
+        domain,
+        before: { registrant: stored?.registrant, registeredAt: stored?.registeredAt },
+        after: { registrant: data.registrant, registeredAt: data.registeredAt },
+        policy: deps.registrationPolicy,
+      });
+      if (deps.registrationPolicy === 'revoke') {
+        for (const c of await stores.clients.list({ limit: 10_000, domain })) {
+          const revoked = await deps.grants.revokeByClient(c.clientId, now, 'domain registration data changed');
+          await deps.audit.record(SYSTEM_ACTOR, 'grants-revoked', c.clientId, { count: revoked, reason: 'registration-changed' });
+        }
+      }
+    }
+    return next;
+  }
+
+  function signalsOf(
+    client: Client,
+    domain: string,
+    domainClients: number,
+    domainRecord: DomainRecord | undefined,
+  ): TrustSignal[] {
+    const signals: TrustSignal[] = [];
+    const service = serviceOf(client.clientId);
+    if (service !== undefined) signals.push({ kind: 'cimd-service', service });
+    const lookalike = findLookalike(splitUri(client.clientId).host ?? '', trust.wellKnownDomains);
+    if (lookalike !== undefined) signals.push({ kind: 'lookalike', lookalike });
+    const registeredAt = domainRecord?.registeredAt;
+    if (registeredAt !== undefined) {
+      const ageDays = Math.floor((clock.now() - registeredAt) / DAY_MS);
+      if (ageDays < trust.youngDomainDays) signals.push({ kind: 'young-domain', domain, ageDays });
+    }
+    // A service hosts many clients by design; its clients are capped anyway (R83).
+    if (service === undefined && domainClients >= trust.crowdedDomainClients) {
+      signals.push({ kind: 'crowded-domain', domain, clientIds: domainClients });
+    }
+    return signals;
+  }
+
+  return {
+    serviceOf,
+    async assess(client, options = {}) {
+      const clientId = client.clientId;
+      const domain = domainOfClient(clientId);
+      const [record, approvals, domainClients, domainRecord] = await Promise.all([
+        stores.clients.get(clientId),
+        stores.approvals.count(clientId),
+        stores.clients.countByDomain(domain),
+        registration(domain, options.lookup === true),
+      ]);
+      const assessment = assessTrust({
+        approvals,
+        ...(record?.trust === undefined ? {} : { adminTrust: record.trust }),
+        signals: signalsOf(client, domain, domainClients, domainRecord),
+        thresholds: thresholdsOf(trust),
+      });
+      return {
+        clientId,
+        domain,
+        ...(record === undefined ? {} : { record }),
+        approvals,
+        assessment,
+        registration: registrationText(domainRecord),
+      };
+    },
+  };
+}
