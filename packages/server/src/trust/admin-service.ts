@@ -62,7 +62,7 @@ export interface RefreshResult {
   readonly digest: string;
   /** The digest in effect changed. */
   readonly changed: boolean;
-  /** A pinned client's new document is waiting in the queue. */
+  /** A pinned client has a document waiting in the queue: the newest such change. */
   readonly pending?: string;
 }
 
@@ -180,14 +180,14 @@ export function createAdminService(ctx: ServerContext): AdminService {
 
     async refresh(clientId, actor) {
       const before = await registry.clients.get(clientId);
-      const client = await ctx.refetchClient(clientId);
+      await ctx.refetchClient(clientId);
       const after = await record(clientId);
-      const queued =
-        after.pinned && client.digest !== undefined ? await registry.versions.latest(clientId, client.digest) : undefined;
+      // For a pinned client the fetched document may wait in the queue instead of taking effect.
+      const [queued] = after.pinned ? await registry.versions.list({ clientId, status: 'pending', limit: 1 }) : [];
       const result: RefreshResult = {
         digest: after.digest,
         changed: before?.digest !== after.digest,
-        ...(queued?.status === 'pending' ? { pending: queued.id } : {}),
+        ...(queued === undefined ? {} : { pending: queued.id }),
       };
       await trust.audit.record(actor, 'client-refreshed', clientId, { ...result });
       return result;

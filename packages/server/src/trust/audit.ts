@@ -2,6 +2,7 @@ import type { Clock } from '@cimd/core';
 import type { Logger } from '../observability/logger.js';
 import type { AuditEvent, AuditStore } from '../store/trust.js';
 import type { Random } from '../util/random.js';
+import { sortableIds } from './sortable-id.js';
 
 /** The actor of the server's own trust decisions. */
 export const SYSTEM_ACTOR = 'system';
@@ -22,11 +23,13 @@ export interface Auditor {
 }
 
 export function createAuditor(store: AuditStore, clock: Clock, random: Random, log: Logger): Auditor {
+  const nextId = sortableIds(random);
   return {
     async record(actor, action, clientId, detail = {}) {
+      const at = clock.now();
       const event: AuditEvent = {
-        id: random.token(12),
-        at: clock.now(),
+        id: nextId(at),
+        at,
         actor,
         action,
         ...(clientId === undefined ? {} : { clientId }),

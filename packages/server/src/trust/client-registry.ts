@@ -15,6 +15,7 @@ import type { GrantStore } from '../store/grants.js';
 import type { ClientVersionRecord, TrustedClientRecord, TrustStores } from '../store/trust.js';
 import type { Random } from '../util/random.js';
 import { SYSTEM_ACTOR, type Auditor } from './audit.js';
+import { sortableIds } from './sortable-id.js';
 
 /**
  * The registry side of trust: every valid CIMD document a resolution returns passes through
@@ -61,6 +62,7 @@ function describe(changes: readonly MetadataChange[]): Record<string, unknown> {
 
 export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
   const { stores, audit, clock } = deps;
+  const nextId = sortableIds(deps.random);
 
   async function addVersion(
     clientId: string,
@@ -69,14 +71,15 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
     changes: readonly MetadataChange[],
     status: ClientVersionRecord['status'],
   ): Promise<ClientVersionRecord> {
+    const seenAt = clock.now();
     const version: ClientVersionRecord = {
-      id: deps.random.token(12),
+      id: nextId(seenAt),
       clientId,
       digest,
       snapshot,
       classes: changes.map((c) => c.class),
       status,
-      seenAt: clock.now(),
+      seenAt,
     };
     await stores.versions.add(version);
     return version;
