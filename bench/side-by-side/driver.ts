@@ -102,13 +102,18 @@ async function login(base: string, authorizePath: string, clientId: string, user
 }
 
 /**
- * Approve every client for its user (client i belongs to user i mod users): the consent each
- * server then remembers. Returns the users' session cookies afterwards: the peer gives a session
+ * Approve every client for its user (`users[i]`, or i mod users by default, as the load that
+ * follows will use it): the consent each server then remembers. Returns the users' session cookies afterwards: the peer gives a session
  * a new identifier whenever an interaction ends. A user's approvals run one after another (the peer keeps them in the
  * session, which concurrent requests would overwrite); users run side by side unless `serial`
  * (a server with default fetch budgets allows only 2 fetches in flight per origin).
  */
-async function approve(t: Target, ids: readonly string[], serial: boolean): Promise<{ approved: number; cookies: string[] }> {
+async function approve(
+  t: Target,
+  ids: readonly string[],
+  users: readonly number[] | undefined,
+  serial: boolean,
+): Promise<{ approved: number; cookies: string[] }> {
   const pool = new Pool(t.base, { connections: t.cookies.length * 2 });
   const jars: Jar[] = [];
   let approved = 0;
@@ -119,7 +124,9 @@ async function approve(t: Target, ids: readonly string[], serial: boolean): Prom
       async (u) => {
         const jar = new Jar(t.cookies[u]);
         jars[u] = jar;
-        for (let i = u; i < ids.length; i += t.cookies.length) {
+        const userOf = (i: number): number => users?.[i] ?? i % t.cookies.length;
+        for (let i = 0; i < ids.length; i++) {
+          if (userOf(i) !== u) continue;
           await walkToCode(
             pool,
             jar,
@@ -245,7 +252,7 @@ async function handle(command: Command): Promise<unknown> {
         a['password'] as string,
       );
     case 'approve':
-      return approve(t, a['ids'] as string[], a['serial'] === true);
+      return approve(t, a['ids'] as string[], a['users'] as number[] | undefined, a['serial'] === true);
     case 'mint':
       return mint(t, a['clientId'] as string, a['n'] as number);
     case 'mint-ceiling': {

@@ -18,6 +18,8 @@ export type Check = (status: number, headers: Dispatcher.ResponseData['headers']
 export interface LoadResult {
   /** Requests measured (warm-up excluded). */
   readonly count: number;
+  /** Requests sent in all, warm-up included (the server's CPU time is divided by this). */
+  readonly sent: number;
   /** Of those, how many passed the check. */
   readonly ok: number;
   readonly seconds: number;
@@ -72,10 +74,11 @@ class Recorder {
     else this.firstFailure ??= describe();
   }
 
-  result(seconds: number): LoadResult {
+  result(seconds: number, sent = this.n): LoadResult {
     const sorted = this.latencies.slice(0, this.n).sort();
     return {
       count: this.n,
+      sent,
       ok: this.ok,
       seconds,
       rps: this.n / seconds,
@@ -110,6 +113,7 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<LoadResult> {
   const pool = new Pool(o.base, { connections: o.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
   const recorder = new Recorder(o.total);
   let next = 0;
+  let sent = 0;
   let measuredFrom = NaN;
   const begin = performance.now();
   const deadline = begin + o.durationMs;
@@ -124,6 +128,7 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<LoadResult> {
       const r = o.request(i);
       const { status, headers, body } = await send(pool, r);
       const ms = performance.now() - start;
+      sent += 1;
       const passed = o.check(status, headers, body);
       if (passed) o.collect?.(i, body);
       if (measured) recorder.record(ms, status, passed, () => describe(status, headers, body));
@@ -132,7 +137,7 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   const seconds = (performance.now() - measuredFrom) / 1000;
   await pool.close();
-  return recorder.result(seconds);
+  return recorder.result(seconds, sent);
 }
 
 export interface OpenLoopStream {

@@ -11,8 +11,8 @@
  * - `devInteractions` for login and consent (driven by the load generator during setup, untimed);
  * - `resourceIndicators`, so that access tokens are ES256 JWTs for the bench resource, as cimd's;
  * - refresh tokens are issued and rotated as cimd does (see `issueRefreshToken`);
- * - its memory adapter over an unbounded Map: the stock one keeps 1,000 entries, which would evict
- *   the codes and sessions the benchmark prepared.
+ * - a storage adapter over Maps with O(1) operations (peer-adapter.ts), as a production adapter
+ *   would be; the stock development adapter would measure its own limits (see there).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { RESOURCE } from './documents.js';
+import { createPeerAdapter } from './peer-adapter.js';
 import { serveCommands } from './rpc.js';
 
 const [caPath, jwkJson] = process.argv.slice(2);
@@ -33,25 +34,8 @@ interface PeerProvider {
   callback(): (req: unknown, res: unknown) => void;
 }
 type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => PeerProvider;
-type AdapterClass = new (model: string, store: PeerStore) => unknown;
-interface PeerStore {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-  delete(key: string): void;
-}
 
 const { default: Provider } = (await import(pathToFileURL(`${peerRoot}lib/index.js`).href)) as { default: ProviderClass };
-const { default: MemoryAdapter } = (await import(pathToFileURL(`${peerRoot}lib/adapters/memory_adapter.js`).href)) as {
-  default: AdapterClass;
-};
-
-// The stock adapter's store without its 1,000-entry bound (expiry is not needed within a run).
-const entries = new Map<string, unknown>();
-const store: PeerStore = {
-  get: (key) => entries.get(key),
-  set: (key, value) => void entries.set(key, value),
-  delete: (key) => void entries.delete(key),
-};
 
 // Its fetch, pointed at the bench's client host: the test CA, and client.test names on loopback.
 const testAgent = new Agent({
@@ -79,7 +63,7 @@ const { port } = server.address() as AddressInfo;
 const issuer = `http://127.0.0.1:${port}`;
 
 const provider = new Provider(issuer, {
-  adapter: (model: string) => new MemoryAdapter(model, store),
+  adapter: createPeerAdapter(),
   clients: [],
   jwks: { keys: [JSON.parse(jwkJson) as object] },
   cookies: { keys: ['bench-only cookie signing key, not a secret'] },
@@ -121,7 +105,4 @@ const provider = new Provider(issuer, {
 });
 
 server.on('request', provider.callback());
-serveCommands({ port, url: issuer }, (command) => {
-  if (command.op === 'entries') return Promise.resolve(entries.size);
-  return Promise.reject(new Error(`unknown command ${command.op}`));
-});
+serveCommands({ port, url: issuer }, () => Promise.reject(new Error('no commands')));

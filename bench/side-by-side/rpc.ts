@@ -31,7 +31,8 @@ export interface Ready {
 /**
  * In a helper: announce readiness, then answer commands with `handle` until the channel closes,
  * and exit then (the orchestrator ended, however it ended). A helper also exits after
- * `maxLifeMs` at the latest, so that no process outlives a stuck benchmark.
+ * `maxLifeMs` at the latest, so that no process outlives a stuck benchmark. Besides its own
+ * commands, every helper answers `cpu` with the CPU time it has used (µs).
  */
 export function serveCommands(
   ready: Record<string, unknown>,
@@ -41,7 +42,10 @@ export function serveCommands(
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('this helper runs only as a child with an IPC channel');
   process.on('message', (message: Envelope) => {
-    handle(message.command).then(
+    // Every helper answers `cpu`: the CPU time it has used so far (user + system, µs, all threads).
+    const work =
+      message.command.op === 'cpu' ? Promise.resolve(((u) => u.user + u.system)(process.cpuUsage())) : handle(message.command);
+    work.then(
       (result) => send({ id: message.id, result } satisfies Reply),
       (error: unknown) =>
         send({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
