@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { DEMO_USERNAME, DEV_SERVICE_HOST, loadConfig, startServer, type RunningServer } from '@cimd/server';
+import { DEMO_USERNAME, DEV_SERVICE_HOST, createAdminService, loadConfig, startServer, type RunningServer } from '@cimd/server';
 import { createTestPki, startOriginServer, type OriginServer, type TestPki } from '../../packages/node/test/kit/index.js';
 import { launchChromium } from './support/chromium.js';
 import { captureServerLog } from './support/server-log.js';
@@ -77,6 +77,9 @@ before(async () => {
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
   });
+  // Its redirect URI is on another host than its client_id: a first-seen client may not do that
+  // (R62), so an administrator pre-registers and approves it, as an enterprise would (R61).
+  await createAdminService(running.server.context).register(secondClientId, 'admin:e2e', 'trusted');
 
   // client.test is the kit's origin on loopback; every other name fails to resolve.
   browser = await launchChromium('MAP client.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1');
@@ -186,6 +189,11 @@ describe('Chromium walks through the demo', () => {
         assert.match((await page.textContent('[data-testid=redirect-host]')) ?? '', /you go to 127\.0\.0\.1/);
         const warning = (await page.textContent('[data-testid=notice-warning]')) ?? '';
         assert.match(warning, /localhost address/);
+        // R75: no one approved the demo app yet: first-seen, a prominent warning, its self-asserted name not shown.
+        assert.equal(await page.getAttribute('[data-testid=consent]', 'data-tier'), 'first-seen');
+        assert.match((await page.textContent('[data-testid=notice-danger]')) ?? '', /has not seen this app before/);
+        assert.equal(await page.$('[data-testid=client-name]'), null);
+        assert.equal(await page.$('[data-testid=client-logo]'), null);
         // R76: a client of a CIMD Service is marked as in development.
         const info = (await page.textContent('[data-testid=notice-info]')) ?? '';
         assert.match(info, /in development/);
@@ -262,6 +270,13 @@ describe('Chromium walks through the demo', () => {
         await signIn(page);
         await page.waitForSelector('[data-testid=client-host]');
         assert.match((await page.textContent('[data-testid=redirect-host]')) ?? '', /you go to client\.test/);
+        // R61, R75: pre-registered and approved by an administrator: its name, with the byline, and no warning.
+        assert.equal(await page.getAttribute('[data-testid=consent]', 'data-tier'), 'trusted');
+        assert.equal(
+          (await page.textContent('[data-testid=client-name]'))?.replace(/\s+/g, ' ').trim(),
+          `calls itself “Second App” (name set by the app at ${DEV_SERVICE_HOST})`,
+        );
+        assert.equal(await page.$('[data-testid=notice-danger]'), null);
         await page.click('button[name=decision][value=approve]');
         await page.waitForURL((u) => u.hostname === 'client.test');
         const landed = new URL(page.url());

@@ -36,7 +36,8 @@ export function buildFetcher(config: ServerConfig, log: Logger, metrics: Metrics
       : undefined;
   return createSafeFetcher({
     userAgent: `cimd-server/${PACKAGE_VERSION} (+${config.server.issuer})`,
-    limits: { maxBytes: { 'client-metadata': f.maxDocumentBytes }, deadlineMs: f.timeoutMs },
+    // Logos stop being read at trust.maxLogoBytes (R74): larger ones are refused without the rest.
+    limits: { maxBytes: { 'client-metadata': f.maxDocumentBytes, logo: config.trust.maxLogoBytes }, deadlineMs: f.timeoutMs },
     budgets: f.budgets,
     mode: config.server.mode,
     bindAddress: config.server.host,

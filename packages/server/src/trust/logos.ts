@@ -25,6 +25,9 @@ export function logoPath(digest: string): string {
 /** A logo's name: the base64url SHA-256 of its bytes. */
 export const LOGO_DIGEST = /^[A-Za-z0-9_-]{43}$/;
 
+/** Transport failures that say what was served is not an acceptable logo (not that the host is unwell). */
+const REFUSED_BY_TRANSPORT: ReadonlySet<string> = new Set(['fetch-content-type', 'fetch-too-large']);
+
 /** Most logo URLs remembered as failing (each for the shortest cache lifetime). */
 const MAX_FAILURES = 1000;
 
@@ -89,6 +92,8 @@ export function createLogos(deps: LogoDeps): Logos {
       response = await deps.fetcher.fetch({ url, purpose: 'logo' });
     } catch (e) {
       if (!isCimdError(e)) throw e;
+      // The transport refused what the server sent (an SVG or HTML Content-Type, too many bytes): refused.
+      if (REFUSED_BY_TRANSPORT.has(e.code)) return refuse(client, uri, e);
       deps.log.warn({ event: 'logo-fetch-failed', client_id: client.clientId, reason: e.code }, 'logo fetch failed');
       remember(uri, now);
       return undefined;
