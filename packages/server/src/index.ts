@@ -26,3 +26,4 @@ export type { RegistrationData, RegistrationDataSource, StaticRegistrationSource
 export { DEFAULT_TRUST, DEFAULT_WELL_KNOWN_DOMAINS } from './trust/trust-config.js';
 export type { TrustGroup } from './trust/trust-config.js';
 export type { Trust } from './trust/trust-service.js';
+export { refreshRegisteredClients, startRefresher } from './trust/refresher.js';
