@@ -4,6 +4,7 @@ import {
   splitUri,
   type ChangePolicy,
   type Clock,
+  type Lookalike,
   type TrustAssessment,
   type TrustSignal,
 } from '@cimd/core';
@@ -15,6 +16,7 @@ import { SYSTEM_ACTOR, type Auditor } from './audit.js';
 import { domainOfClient } from './client-registry.js';
 import { registrationChanged, registrationText, type RegistrationDataSource } from './registration-data.js';
 import { thresholdsOf, type TrustGroup } from './trust-config.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 const DAY_MS = 86_400_000;
 
@@ -54,8 +56,13 @@ export interface Assessor {
   serviceOf(clientId: string): string | undefined;
 }
 
+/** Hosts whose lookalike verdict is remembered (a verdict costs tens of µs: skeletons, edit distances). */
+const LOOKALIKE_MEMO_HOSTS = 10_000;
+
 export function createAssessor(deps: AssessmentDeps): Assessor {
   const { trust, stores, clock } = deps;
+  // A pure function of the host (the well-known list is fixed), asked on every request.
+  const lookalikes = new BoundedMemo<Lookalike | null>(LOOKALIKE_MEMO_HOSTS);
 
   function serviceOf(clientId: string): string | undefined {
     return deps.cimdServices.find((origin) => clientId.startsWith(`${origin}/`));
@@ -109,7 +116,8 @@ export function createAssessor(deps: AssessmentDeps): Assessor {
     const signals: TrustSignal[] = [];
     const service = serviceOf(client.clientId);
     if (service !== undefined) signals.push({ kind: 'cimd-service', service });
-    const lookalike = findLookalike(splitUri(client.clientId).host ?? '', trust.wellKnownDomains);
+    const host = splitUri(client.clientId).host ?? '';
+    const lookalike = lookalikes.get(host, () => findLookalike(host, trust.wellKnownDomains) ?? null) ?? undefined;
     if (lookalike !== undefined) signals.push({ kind: 'lookalike', lookalike });
     const registeredAt = domainRecord?.registeredAt;
     if (registeredAt !== undefined) {

@@ -123,14 +123,15 @@ export function createClientRegistry(deps: ClientRegistryDeps): ClientRegistry {
     async observe(client) {
       if (client.kind !== 'cimd' || client.digest === undefined) return client;
       const digest = client.digest;
-      const snapshot = snapshotOf(client);
-      const record = (await stores.clients.get(client.clientId)) ?? (await first(client, digest, snapshot));
+      // The snapshot (a canonical JSON) is needed only for a new client or a changed document.
+      const record = (await stores.clients.get(client.clientId)) ?? (await first(client, digest, snapshotOf(client)));
       if (record === undefined) return client;
       if (client.fetchedAt !== undefined && (record.lastFetchAt ?? -Infinity) < client.fetchedAt) {
         await stores.clients.touchFetch(client.clientId, client.fetchedAt);
       }
       if (record.digest === digest) return client;
 
+      const snapshot = snapshotOf(client);
       const changes = classifyMetadataChange(snapshotMetadata(record.snapshot), client.metadata);
       if (record.pinned) {
         const known = await stores.versions.latest(client.clientId, digest);

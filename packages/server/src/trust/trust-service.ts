@@ -13,6 +13,7 @@ import { createLogos, type Logos } from './logos.js';
 import type { RegistrationDataSource } from './registration-data.js';
 import { createTokenLimits, type TokenLimits } from './token-limits.js';
 import { changePoliciesOf, thresholdsOf } from './trust-config.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 /**
  * The trust model of the server (docs/trust.md), built once per server from the `trust` group:
@@ -45,6 +46,9 @@ export interface TrustDeps {
   readonly registrationData?: RegistrationDataSource;
 }
 
+/** Fingerprints remembered by client, document digest and registration data. */
+const FINGERPRINT_MEMO_ENTRIES = 4096;
+
 export function createTrust(deps: TrustDeps): Trust {
   const { config, stores, clock } = deps;
   const trust = config.trust;
@@ -61,6 +65,8 @@ export function createTrust(deps: TrustDeps): Trust {
     clock,
     log: deps.log,
   });
+  // Asked on every authorization request; a canonical JSON and five digests each time otherwise.
+  const fingerprints = new BoundedMemo<string>(FINGERPRINT_MEMO_ENTRIES);
   return {
     admission: createAdmissionCheck(trust, stores.trust),
     registry: createClientRegistry({ stores: stores.trust, grants: stores.grants, policies, audit, clock, random: deps.random }),
@@ -77,7 +83,14 @@ export function createTrust(deps: TrustDeps): Trust {
     }),
     tokens: createTokenLimits(trust, stores.counters, assessor, clock),
     audit,
-    fingerprint: (client, context) => clientFingerprint(client, context?.registration ?? ''),
+    fingerprint(client, context) {
+      const registration = context?.registration ?? '';
+      if (client.digest === undefined) return clientFingerprint(client, registration);
+      // The document (its digest) and the registration data determine the fingerprint.
+      return fingerprints.get(`${client.clientId} ${client.digest} ${registration}`, () =>
+        clientFingerprint(client, registration),
+      );
+    },
     covers: (approved, current) => fingerprintCovers(approved, current, policies),
     async approved(client, userId) {
       if (client.kind !== 'cimd') return;
