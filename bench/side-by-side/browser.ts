@@ -3,7 +3,7 @@
  * server's login and consent pages until the redirect to the client carries a code.
  */
 import type { Dispatcher, Pool } from 'undici';
-import { REDIRECT_URI } from './documents.js';
+import { isClientRedirect } from './documents.js';
 
 /** Cookies by name (paths are ignored: each flow has its own jar, and names do not collide). */
 export class Jar {
@@ -94,7 +94,7 @@ export async function walkToCode(pool: Pool, jar: Jar, firstPath: string, userna
   let page = await send(pool, jar, 'GET', firstPath);
   for (let step = 0; step < 12; step++) {
     if ((page.status === 302 || page.status === 303) && page.location !== undefined) {
-      if (page.location.startsWith(REDIRECT_URI)) {
+      if (isClientRedirect(page.location)) {
         const code = new URL(page.location).searchParams.get('code');
         if (code === null) throw new Error(`the redirect to the client has no code: ${page.location}`);
         return code;

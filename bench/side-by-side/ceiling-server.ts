@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { generateKeyPair, SignJWT } from 'jose';
-import { REDIRECT_URI, RESOURCE } from './documents.js';
+import { redirectUriOf, RESOURCE } from './documents.js';
 import { serveCommands } from './rpc.js';
 
 const [dataDir] = process.argv.slice(2);
@@ -100,7 +100,15 @@ function mint(n: number, response: ServerResponse): void {
     for (let i = 0; i < n; i++) {
       const code = randomBytes(32).toString('base64url');
       const verifier = randomBytes(32).toString('base64url');
-      insertCode.run(sha256(code), CLIENT_ID, 'u_ceiling', REDIRECT_URI, 'read offline_access', sha256(verifier), expires);
+      insertCode.run(
+        sha256(code),
+        CLIENT_ID,
+        'u_ceiling',
+        redirectUriOf(CLIENT_ID),
+        'read offline_access',
+        sha256(verifier),
+        expires,
+      );
       out.push({ code, verifier });
     }
   })();

@@ -31,6 +31,9 @@ const input: ConfigInput = {
   server: { issuer: 'http://127.0.0.1:0', host: '127.0.0.1', port: 0, mode: 'development' },
   stores: { url: `sqlite:${dataDir}/cimd.db` },
   policy: { authMethods: ['none', 'private_key_jwt'] },
+  // The bench has a handful of users; a client they approved counts as established (not first-seen,
+  // whose token allowance is 100 an hour), as a real high-volume client with many users would.
+  trust: { usersForNoWarning: 1 },
   fetch: {
     resolve: Object.fromEntries(hostsArg.split(',').map((host) => [host, '127.0.0.1'])),
     extraCaFile: caPath,

@@ -4,8 +4,18 @@
  * it), and registers the one redirect URI the requests use.
  */
 
-/** The redirect URI every bench client registers and every request names. */
-export const REDIRECT_URI = 'https://app.client.test/callback';
+/**
+ * The redirect URI a bench client registers and its requests name: on the client_id's own host
+ * (cimd requires that of clients seen for the first time), without the port.
+ */
+export function redirectUriOf(clientId: string): string {
+  return `https://${new URL(clientId).hostname}/callback`;
+}
+
+/** Whether a Location header sends the browser back to a bench client (any of them). */
+export function isClientRedirect(location: string): boolean {
+  return /^https:\/\/[^/]*client\.test\/callback\?/.test(location);
+}
 /** The protected resource both servers issue access tokens for (RFC 8707). */
 export const RESOURCE = 'https://rs.bench.test/';
 /** What every authorization request asks for: a resource scope, and a refresh token. */
@@ -38,7 +48,7 @@ export function benchDocument(clientId: string, kind: ClientKind, key: PublicJwk
     tos_uri: 'https://app.client.test/terms-of-service',
     policy_uri: 'https://app.client.test/privacy-policy',
     contacts: [`operations+${n}@client.test`],
-    redirect_uris: [REDIRECT_URI, 'https://app.client.test/other-callback'],
+    redirect_uris: [redirectUriOf(clientId), 'https://app.client.test/other-callback'],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     scope: 'read write offline_access',
@@ -57,7 +67,7 @@ export function authorizeQuery(clientId: string, challenge: string, state: strin
   return new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: redirectUriOf(clientId),
     scope: SCOPE,
     state,
     code_challenge: challenge,

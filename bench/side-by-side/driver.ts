@@ -10,7 +10,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { Pool, request, type Dispatcher } from 'undici';
 import { Jar, walkToCode } from './browser.js';
-import { authorizeQuery, FIXED_VERIFIER, REDIRECT_URI, RESOURCE } from './documents.js';
+import { authorizeQuery, FIXED_VERIFIER, isClientRedirect, redirectUriOf, RESOURCE } from './documents.js';
 import { burst, closedLoop, openLoop, type Check, type LoadResult, type Request } from './load.js';
 import { serveCommands, type Command } from './rpc.js';
 import { zipfDraws } from './zipf.js';
@@ -36,7 +36,7 @@ const locationOf = (headers: Dispatcher.ResponseData['headers']): string => Stri
 
 /** The redirect to the client with a code (302 from cimd, 303 from the peer). */
 const codeRedirect: Check = (status, headers) =>
-  (status === 302 || status === 303) && locationOf(headers).startsWith(REDIRECT_URI) && locationOf(headers).includes('code=');
+  (status === 302 || status === 303) && isClientRedirect(locationOf(headers)) && locationOf(headers).includes('code=');
 
 /** The consent step of a client not approved yet: cimd's consent page, the peer's redirect to its consent interaction. */
 const consentStep: Check = (status, headers, body) =>
@@ -162,7 +162,7 @@ async function mint(t: Target, clientId: string, n: number): Promise<MintedCode[
         });
         await response.body.dump();
         const location = locationOf(response.headers);
-        const code = location.startsWith(REDIRECT_URI) ? new URL(location).searchParams.get('code') : null;
+        const code = isClientRedirect(location) ? new URL(location).searchParams.get('code') : null;
         if (code === null) throw new Error(`minting a code: ${response.statusCode} ${location}`);
         out.push({ code, verifier });
       },
@@ -211,7 +211,7 @@ async function exchange(c: ExchangeCommand): Promise<{ result: LoadResult; refre
       grant_type: 'authorization_code',
       code: m.code,
       code_verifier: m.verifier,
-      redirect_uri: REDIRECT_URI,
+      redirect_uri: redirectUriOf(c.clientId),
       client_id: c.clientId,
       resource: RESOURCE,
       ...(signed === undefined
