@@ -50,11 +50,13 @@ const S = QUICK
       runs: 1,
       users: 2,
       windowMs: 500,
-      ids: [300],
+      ids: [200],
       coldIds: 50,
       sameHostIds: 20,
       burst: 200,
       tokens: 200,
+      warmMs: 300,
+      warmTokens: 100,
       isoMs: 600,
       heapClients: 20_000,
       heapRuns: 1,
@@ -68,6 +70,8 @@ const S = QUICK
       sameHostIds: 150,
       burst: 1000,
       tokens: 1000,
+      warmMs: 1000,
+      warmTokens: 300,
       isoMs: 2500,
       heapClients: 100_000,
       heapRuns: 3,
@@ -293,7 +297,7 @@ try {
         ids: ids.slice(0, n),
         seed: SEED,
         cap: n === 1 ? 200_000 : (caps.get(n) ?? 0),
-        windowMs: recordIt ? S.windowMs : 1000,
+        windowMs: recordIt ? S.windowMs : S.warmMs,
         concurrency: CONCURRENCY,
       },
       recordIt,
@@ -301,10 +305,10 @@ try {
   // Warm-up (untimed): every path of every server once under load, so that no run measures the JIT.
   for (const server of [cimd, peer]) {
     for (const n of [1, ...S.ids]) await authorize(server, n, false);
-    await tokens(b, server, { ...tokenLoad, n: Math.min(300, S.tokens) }, false);
+    await tokens(b, server, { ...tokenLoad, n: S.warmTokens }, false);
   }
-  await ceilingTokens(b, ceiling, Math.min(300, S.tokens), CONCURRENCY, false);
-  await b.call('isolation', { target: cimdDefault.target, ids: healthy, rate: ISO_RATE, durationMs: 1000, seed: 1 });
+  await ceilingTokens(b, ceiling, S.warmTokens, CONCURRENCY, false);
+  await b.call('isolation', { target: cimdDefault.target, ids: healthy, rate: ISO_RATE, durationMs: S.warmMs, seed: 1 });
   say('setup and warm-up done');
 
   const iso = (server: Server, run: number): Promise<void> =>
@@ -315,6 +319,7 @@ try {
       abuseRate: ABUSE_RATE,
       durationMs: S.isoMs,
       seed: 2000 + run,
+      ...(QUICK ? { drainMs: 200 } : {}),
     });
   for (let run = 0; run < S.runs; run++) {
     say(`run ${run + 1} of ${S.runs}`);

@@ -331,7 +331,7 @@ async function handle(command: Command): Promise<unknown> {
         },
         check: codeRedirect,
       };
-      const bad = a['abuse'] as { urls: string[]; rate: number } | undefined;
+      const bad = a['abuse'] as { urls: string[]; rate: number; drainMs?: number } | undefined;
       const streams =
         bad === undefined
           ? [healthy]
@@ -340,6 +340,7 @@ async function handle(command: Command): Promise<unknown> {
               {
                 rate: bad.rate,
                 maxInFlight: 512,
+                ...(bad.drainMs === undefined ? {} : { drainMs: bad.drainMs }),
                 request: (i: number) =>
                   authorizeRequest(t, (bad.urls[i % bad.urls.length] as string).replace('{n}', String(i)), 0, `b${i}`),
                 check: refused,

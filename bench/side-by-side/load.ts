@@ -147,6 +147,8 @@ export interface OpenLoopStream {
   readonly check: Check;
   /** At most this many in flight (later starts are skipped and counted). */
   readonly maxInFlight: number;
+  /** After the window, wait at most this long for answers still due (default 10 s), then give up on them. */
+  readonly drainMs?: number;
 }
 
 export interface OpenLoopResult extends LoadResult {
@@ -189,7 +191,7 @@ export async function openLoop(base: string, streams: readonly OpenLoopStream[],
         pending.add(tracked);
       }
       // Bounded: the slowest origin answers after 3 s and both servers give up on it by 5 s.
-      await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, s.drainMs ?? 10_000))]);
       const seconds = durationMs / 1000;
       await pool.destroy();
       return { ...recorder.result(seconds), skipped };

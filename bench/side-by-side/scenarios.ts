@@ -188,13 +188,16 @@ export interface IsolationLoad {
   readonly abuseRate: number;
   readonly durationMs: number;
   readonly seed: number;
+  /** How long to wait for abusive requests still due after the window (quick mode gives up soon). */
+  readonly drainMs?: number;
 }
 
 /** (8): healthy clients at a fixed rate, quiet, then with fresh client_ids on bad origins alongside. */
 export async function isolation(b: Bench, server: Server, o: IsolationLoad): Promise<void> {
   const common = { target: server.target, ids: o.healthy, rate: o.rate, durationMs: o.durationMs, seed: o.seed };
   const [quiet] = await b.call<OpenLoopResult[]>('isolation', common);
-  const [busy, bad] = await b.call<OpenLoopResult[]>('isolation', { ...common, abuse: { rate: o.abuseRate, urls: o.abuseUrls } });
+  const abuse = { rate: o.abuseRate, urls: o.abuseUrls, ...(o.drainMs === undefined ? {} : { drainMs: o.drainMs }) };
+  const [busy, bad] = await b.call<OpenLoopResult[]>('isolation', { ...common, abuse });
   if (quiet === undefined || busy === undefined) throw new Error('isolation: no result');
   record(b, '(8) isolation: healthy p99, quiet', server.name, quiet, 'p99');
   record(b, '(8) isolation: healthy p99, bad origins', server.name, busy, 'p99');
