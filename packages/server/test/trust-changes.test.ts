@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createAdminService } from '../src/trust/admin-service.js';
+import { createAdminService, type AdminService } from '../src/trust/admin-service.js';
 import { authorizeParams, createHarness, document, PASSWORD, REDIRECT_URI, type Harness } from './support/harness.js';
 import { reasonOf, refresh, tokensFor } from './support/trust.js';
 
@@ -33,6 +33,17 @@ async function refusal(h: Harness, id: string, redirectUri: string): Promise<str
   r = await b.follow(await b.login(await b.follow(r), 'alice', PASSWORD));
   assert.equal(r.status, 400);
   return reasonOf(await r.text());
+}
+
+/** A server with a client alice approved once, which an administrator then pinned. */
+async function pinnedClient(): Promise<{ h: Harness; admin: AdminService; id: string }> {
+  const h = await createHarness();
+  await h.addUser('alice');
+  const admin = createAdminService(h.server.context);
+  const id = h.newClient();
+  await pagesShown(h, id);
+  await admin.setPinned(id, true, 'admin:root');
+  return { h, admin, id };
 }
 
 async function introspect(h: Harness, token: string): Promise<boolean> {
@@ -119,13 +130,8 @@ describe('metadata changes and their policies (R64, R65)', () => {
   });
 
   test("R64: a pinned client's changed document waits in the queue; the approved version stays in effect until an administrator approves", async () => {
-    const h = await createHarness();
+    const { h, admin, id } = await pinnedClient();
     try {
-      await h.addUser('alice');
-      const admin = createAdminService(h.server.context);
-      const id = h.newClient();
-      await pagesShown(h, id);
-      await admin.setPinned(id, true, 'admin:root');
       const moved = 'https://app.example/moved';
       for (let i = 0; i < 3; i++) await publish(h, id, { redirect_uris: [moved] });
       // The pinned version is what the server uses: the new redirect URI is not registered yet.
@@ -148,13 +154,8 @@ describe('metadata changes and their policies (R64, R65)', () => {
   });
 
   test('R64: a rejected change of a pinned client is not queued again and never takes effect', async () => {
-    const h = await createHarness();
+    const { h, admin, id } = await pinnedClient();
     try {
-      await h.addUser('alice');
-      const admin = createAdminService(h.server.context);
-      const id = h.newClient();
-      await pagesShown(h, id);
-      await admin.setPinned(id, true, 'admin:root');
       await publish(h, id, { scope: 'read write admin' });
       await pagesShown(h, id);
       const [change] = await admin.changes('pending');
