@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestPki, jsonAnswer, startOriginServer, type OriginServer, type TestPki } from '../../node/test/kit/index.js';
+import { loadConfig } from '../src/cli/load-config.js';
 import { runServerCli } from '../src/cli/main.js';
+import { buildFetcher } from '../src/fetch-setup.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { createServer } from '../src/server.js';
 
 /**
  * `cimd-server admin …` end to end: a SQLite store in a temporary folder, the real safe fetcher
@@ -12,6 +17,7 @@ import { runServerCli } from '../src/cli/main.js';
  * local HTTPS origin.
  */
 describe('cimd-server admin (R61, R64, R75, H20)', () => {
+  // The tests build on each other: register, rules, pin and change, block, then a server on the same store.
   let dir: string;
   let pki: TestPki;
   let origin: OriginServer;
@@ -138,6 +144,40 @@ describe('cimd-server admin (R61, R64, R75, H20)', () => {
       assert.ok(seen.includes(expected), `${expected} in ${seen.join(', ')}`);
     }
     assert.equal(((await json('admin', 'audit', '--action', 'client-trust', '--limit', '1')) as unknown[]).length, 1);
+  });
+
+  test('H20: a server on the same store refuses an unknown client and the blocked one, with not one request at the origin', async () => {
+    const cfg = await loadConfig(config, {}, {});
+    const log = createLogger('silent');
+    const metrics = createMetrics(false);
+    const server = await createServer(cfg, { fetcher: buildFetcher(cfg, log, metrics), logger: log, metrics });
+    try {
+      const unknown = origin.url('client.test', '/unknown.json').href;
+      origin.route('/unknown.json', jsonAnswer({ client_id: unknown, redirect_uris: ['https://client.test/cb'] }));
+      const hits = origin.hits();
+      for (const [id, reason] of [
+        [unknown, 'trust-client-not-allowed'],
+        [clientId, 'trust-client-blocked'],
+      ] as const) {
+        for (let i = 0; i < 3; i++) {
+          const q = new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: 'https://client.test/cb' });
+          const r = await server.fetch(new Request(`${cfg.server.issuer}/authorize?${q.toString()}`));
+          assert.equal(r.status, 400);
+          assert.match(await r.text(), new RegExp(`data-testid="reason">${reason}<`));
+        }
+        const t = await server.fetch(
+          new Request(`${cfg.server.issuer}/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(43), client_id: id }).toString(),
+          }),
+        );
+        assert.equal(t.status, 401);
+      }
+      assert.equal(origin.hits(), hits, 'the origin saw no request at all');
+    } finally {
+      await server.close();
+    }
   });
 
   test('unknown admin commands fail with a pointer to the help, which lists them', async () => {
