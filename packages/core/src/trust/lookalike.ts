@@ -59,6 +59,35 @@ function nameOf(domain: string): string {
   return domain.split('.')[0] ?? domain;
 }
 
+/** A well-known domain, prepared once for comparisons. */
+interface Brand {
+  readonly domain: string;
+  /** The skeleton of its labels (`example.com` → `["example", "com"]`). */
+  readonly tokens: readonly string[];
+  /** The registered name as written and as a skeleton (`paypal`). */
+  readonly name: string;
+  readonly nameSkeleton: string;
+}
+
+/** Brands of each list, prepared once per list (the configuration's list lives as long as the server). */
+const PREPARED = new WeakMap<readonly string[], readonly Brand[]>();
+
+function brandsOf(wellKnown: readonly string[]): readonly Brand[] {
+  let brands = PREPARED.get(wellKnown);
+  if (brands === undefined) {
+    brands = wellKnown
+      .map((b) => normalizeHost(b))
+      .filter((b) => b !== '')
+      .map((domain) => {
+        const shown = hostToUnicode(domain);
+        const name = nameOf(registrableDomain(shown));
+        return { domain, tokens: skeleton(shown).split('.'), name, nameSkeleton: skeleton(name) };
+      });
+    PREPARED.set(wellKnown, brands);
+  }
+  return brands;
+}
+
 /**
  * Whether `host` imitates one of the `wellKnown` domains, and how. A host that is a well-known
  * domain or a name below one is genuine and never a lookalike. Hosts are compared as a person
@@ -66,8 +95,8 @@ function nameOf(domain: string): string {
  */
 export function findLookalike(host: string, wellKnown: readonly string[]): Lookalike | undefined {
   const ascii = normalizeHost(host);
-  const brands = wellKnown.map((b) => normalizeHost(b)).filter((b) => b !== '');
-  if (brands.some((brand) => isSameOrSubdomain(ascii, brand))) return undefined;
+  const brands = brandsOf(wellKnown);
+  if (brands.some((brand) => isSameOrSubdomain(ascii, brand.domain))) return undefined;
 
   const shown = hostToUnicode(ascii);
   const registered = registrableDomain(shown);
@@ -80,15 +109,18 @@ export function findLookalike(host: string, wellKnown: readonly string[]): Looka
     .filter((t) => t !== '');
 
   for (const brand of brands) {
-    const brandShown = hostToUnicode(brand);
-    if (containsRun(tokens, skeleton(brandShown).split('.'))) return { kind: 'brand-in-subdomain', brand };
+    if (containsRun(tokens, brand.tokens)) return { kind: 'brand-in-subdomain', brand: brand.domain };
   }
+  const a = skeleton(name);
   for (const brand of brands) {
-    const brandName = nameOf(registrableDomain(hostToUnicode(brand)));
-    const a = skeleton(name);
-    const b = skeleton(brandName);
-    if (a === b) return { kind: name !== brandName && hasNonAscii(name) ? 'homograph' : 'typo', brand };
-    if (editDistance(a, b) <= maxEdits(brandName.length)) return { kind: 'typo', brand };
+    if (a === brand.nameSkeleton) {
+      return { kind: name !== brand.name && hasNonAscii(name) ? 'homograph' : 'typo', brand: brand.domain };
+    }
+    // The distance is at least the difference in length: most brands need no computation.
+    const limit = maxEdits(brand.name.length);
+    if (limit > 0 && Math.abs(a.length - brand.nameSkeleton.length) <= limit && editDistance(a, brand.nameSkeleton) <= limit) {
+      return { kind: 'typo', brand: brand.domain };
+    }
   }
   return undefined;
 }

@@ -14,7 +14,12 @@ import type { GrantStore } from '../store/grants.js';
 import type { DomainRecord, TrustedClientRecord, TrustStores } from '../store/trust.js';
 import { SYSTEM_ACTOR, type Auditor } from './audit.js';
 import { domainOfClient } from './client-registry.js';
-import { registrationChanged, registrationText, type RegistrationDataSource } from './registration-data.js';
+import {
+  registrationChanged,
+  registrationText,
+  type RegistrationData,
+  type RegistrationDataSource,
+} from './registration-data.js';
 import { thresholdsOf, type TrustGroup } from './trust-config.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 
@@ -76,7 +81,7 @@ export function createAssessor(deps: AssessmentDeps): Assessor {
     if (!lookup || source === undefined || (stored !== undefined && now - stored.checkedAt < trust.registrationRecheckS * 1000)) {
       return stored;
     }
-    let data;
+    let data: RegistrationData | undefined;
     try {
       data = await source.lookup(domain);
     } catch (err) {
