@@ -180,7 +180,7 @@ describe('cimd-server admin (R61, R64, R75, H20)', () => {
     }
   });
 
-  test('unknown admin commands fail with a pointer to the help, which lists them', async () => {
+  test('R75: unknown admin commands fail with a pointer to the help, which lists them', async () => {
     const r = await cli('admin', 'clients', 'frobnicate', clientId);
     assert.equal(r.status, 1);
     assert.match(r.err, /admin --help/);

@@ -39,7 +39,7 @@ describe('the admin console (R61, R64, R75, H20)', () => {
   const act = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
     admin.post('/admin/action', { csrf, ...fields }, headers);
 
-  test('the console needs a signed-in administrator: anonymous users go to its login, other users are refused', async () => {
+  test('R75: the console needs a signed-in administrator: anonymous users go to its login, other users are refused', async () => {
     const anonymous = await h.browser().get('/admin');
     assert.deepEqual([anonymous.status, anonymous.headers.get('location')], [302, '/admin/login']);
     const user = h.browser();
@@ -56,7 +56,7 @@ describe('the admin console (R61, R64, R75, H20)', () => {
     assert.equal((await h.stores.trust.audit.list({ limit: 100 })).length, 0, 'nothing was decided');
   });
 
-  test('the console login form is CSRF-protected and throttled like every login', async () => {
+  test('R75: the console login form is CSRF-protected and throttled like every login', async () => {
     const b = h.browser();
     const form = formFields(await (await b.get('/admin/login')).text());
     const r = await b.post('/admin/login', { interaction: form['interaction'] ?? '', username: 'root', password: PASSWORD });
@@ -65,7 +65,7 @@ describe('the admin console (R61, R64, R75, H20)', () => {
     assert.equal(wrong.status, 401);
   });
 
-  test('every change needs the console CSRF token and, when the browser names an origin, this one', async () => {
+  test('R61, R75: every change needs the console CSRF token and, when the browser names an origin, this one', async () => {
     const id = h.newClient();
     const withoutToken = await admin.post('/admin/action', { action: 'register', client_id: id });
     assert.equal(reasonOf(await withoutToken.text()), 'csrf-invalid');

@@ -92,7 +92,7 @@ describe('first-seen clients: own-host redirects (R62, slides "require matching 
 });
 
 describe('first-seen clients: token lifetimes, rate limits, the first approver (slides "handling first-seen use")', () => {
-  test('first-seen clients get shorter token lifetimes; established ones the usual ones', async () => {
+  test('R75: first-seen clients get shorter token lifetimes; established ones the usual ones', async () => {
     const h = await createHarness();
     try {
       await h.addUser('alice');

@@ -63,7 +63,7 @@ describe('admission rules (H20, R75)', () => {
     assert.equal(matches(allow('domain', 'app.example'), 'https://app.example:8443/c.json'), true, 'any port');
   });
 
-  test('rules are checked before use: every malformed value is named', () => {
+  test('H20: rules are checked before use: every malformed value is named', () => {
     assert.equal(admissionRuleProblem(allow('exact', CLIENT)), undefined);
     assert.equal(admissionRuleProblem(allow('origin', 'https://app.example')), undefined);
     assert.equal(admissionRuleProblem(allow('path-prefix', 'https://app.example/clients/')), undefined);

@@ -60,14 +60,14 @@ describe('lookalike detection (R75, slides: does the domain "look" similar to po
     assert.equal(findLookalike('paypa1.com', []), undefined, 'no brands, no lookalikes');
   });
 
-  test('short brand names are compared exactly, never by edit distance (too many innocent neighbours)', () => {
+  test('R75: short brand names are compared exactly, never by edit distance (too many innocent neighbours)', () => {
     assert.equal(findLookalike('ibn.com', ['ibm.com']), undefined);
     assert.equal(findLookalike('ibm.co', ['ibm.com'])?.kind, 'typo');
   });
 });
 
 describe('the pieces of lookalike detection', () => {
-  test('Punycode decodes RFC 3492 samples and refuses garbage', () => {
+  test('R75: Punycode decodes RFC 3492 samples and refuses garbage', () => {
     assert.equal(decodePunycode('pypal-4ve'), 'p\u0430ypal');
     assert.equal(decodePunycode('mnchen-3ya'), 'münchen');
     assert.equal(decodePunycode('ihqwcrb4cv8a8dqg056pqjye'), '他们为什么不说中文');
@@ -77,7 +77,7 @@ describe('the pieces of lookalike detection', () => {
     assert.equal(hostToUnicode('www.xn--mnchen-3ya.de.'), 'www.münchen.de');
   });
 
-  test('skeletons fold confusable letters, accents, full-width forms and typo tricks', () => {
+  test('R75: skeletons fold confusable letters, accents, full-width forms and typo tricks', () => {
     assert.equal(skeleton('p\u0430yp\u0430l'), 'paypal');
     assert.equal(skeleton('ｐａｙｐａｌ'), 'paypal');
     assert.equal(skeleton('pàypal'), 'paypal');
@@ -85,7 +85,7 @@ describe('the pieces of lookalike detection', () => {
     assert.equal(skeleton('rnicrosoft'), 'microsoft');
   });
 
-  test('edit distance counts insertions, deletions, substitutions and adjacent transpositions', () => {
+  test('R75: edit distance counts insertions, deletions, substitutions and adjacent transpositions', () => {
     assert.equal(editDistance('paypal', 'paypal'), 0);
     assert.equal(editDistance('paypal', 'paypall'), 1);
     assert.equal(editDistance('paypal', 'paypla'), 1);
@@ -94,7 +94,7 @@ describe('the pieces of lookalike detection', () => {
     assert.equal(editDistance('', 'abc'), 3);
   });
 
-  test('the registrable domain: the last two labels, three under co.uk-like suffixes', () => {
+  test('R75: the registrable domain: the last two labels, three under co.uk-like suffixes', () => {
     assert.equal(registrableDomain('a.b.app.example'), 'app.example');
     assert.equal(registrableDomain('login.example.co.uk'), 'example.co.uk');
     assert.equal(registrableDomain('example.com.au'), 'example.com.au');

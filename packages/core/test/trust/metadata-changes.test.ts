@@ -89,7 +89,7 @@ describe('metadata change classification (R64, R65)', () => {
     );
   });
 
-  test('the strictest policy of the changed classes applies', () => {
+  test('R64: the strictest policy of the changed classes applies', () => {
     assert.equal(strictestPolicy([], POLICIES), 'silent');
     assert.equal(strictestPolicy(['cosmetic'], POLICIES), 'silent');
     assert.equal(strictestPolicy(['cosmetic', 'redirect'], POLICIES), 're-consent');

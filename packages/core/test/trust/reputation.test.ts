@@ -83,7 +83,7 @@ describe('the reputation ladder (R75, IETF 124 slides)', () => {
     assert.equal(assessTrust({ approvals: 100_000, signals: [service], adminTrust: 'reviewed' }).tier, 'reviewed');
   });
 
-  test('thresholds must be whole, positive and growing', () => {
+  test('R75: thresholds must be whole, positive and growing', () => {
     assert.equal(thresholdsProblem({ noWarning: 10, name: 100, logo: 1000 }), undefined);
     assert.notEqual(thresholdsProblem({ noWarning: 100, name: 10, logo: 1000 }), undefined);
     assert.notEqual(thresholdsProblem({ noWarning: 0, name: 10, logo: 1000 }), undefined);

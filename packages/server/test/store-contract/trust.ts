@@ -82,7 +82,7 @@ export function trustedClientContract(current: CurrentContext): void {
       );
     });
 
-    test('touchFetch only moves the last fetch time forward', async () => {
+    test('R75: touchFetch only moves the last fetch time forward', async () => {
       const { stores } = current();
       await stores.trust.clients.create(trustedClientRecord());
       await stores.trust.clients.touchFetch(CLIENT, T0 + 2 * MINUTE);
@@ -112,7 +112,7 @@ export function trustedClientContract(current: CurrentContext): void {
       assert.equal(await stores.trust.clients.setRegistered(OTHER_CLIENT, true, T0), false);
     });
 
-    test('list orders by first sighting then client_id (byte order), pages, and filters pre-registered clients', async () => {
+    test('R75: list orders by first sighting then client_id (byte order), pages, and filters pre-registered clients', async () => {
       const { stores } = current();
       await stores.trust.clients.create(trustedClientRecord({ clientId: 'https://b.example/c.json', firstSeenAt: T0 }));
       await stores.trust.clients.create(
@@ -215,7 +215,7 @@ export function clientVersionContract(current: CurrentContext): void {
       await rejectsWithReason(stores.trust.versions.add(versionRecord()), 'store-conflict');
     });
 
-    test('a pending version is decided once; a decided or unknown one is not', async () => {
+    test('R64: a pending version is decided once; a decided or unknown one is not', async () => {
       const { stores } = current();
       await stores.trust.versions.add(versionRecord({ id: 'p-1', status: 'pending' }));
       assert.equal(await stores.trust.versions.decide('p-1', 'approved', 'admin:alice', T0 + MINUTE), true);
@@ -229,7 +229,7 @@ export function clientVersionContract(current: CurrentContext): void {
       assert.equal(await stores.trust.versions.decide('p-unknown', 'approved', 'admin:alice', T0), false);
     });
 
-    test(`the history keeps the newest ${MAX_VERSIONS_PER_CLIENT} settled versions per client and every pending one`, async () => {
+    test(`R64: the history keeps the newest ${MAX_VERSIONS_PER_CLIENT} settled versions per client and every pending one`, async () => {
       const { stores } = current();
       await stores.trust.versions.add(versionRecord({ id: 'pending-old', status: 'pending', seenAt: T0 - MINUTE }));
       for (let i = 0; i < MAX_VERSIONS_PER_CLIENT + 5; i++) {
@@ -287,7 +287,7 @@ export function trustRecordsContract(current: CurrentContext): void {
       assert.equal(await stores.trust.domains.get('other.example'), undefined);
     });
 
-    test('audit events are appended and listed newest first, filtered by client and action', async () => {
+    test('R75: audit events are appended and listed newest first, filtered by client and action', async () => {
       const { stores } = current();
       const events = [
         { id: 'e-1', at: T0, actor: 'system', action: 'client-first-seen', clientId: CLIENT, detail: { tier: 'first-seen' } },
