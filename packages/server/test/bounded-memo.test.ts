@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DOMAIN_COUNT_REUSE_MS } from '../src/trust/assessment.js';
 import { BoundedMemo } from '../src/util/bounded-memo.js';
 import { createHarness, document, type Harness } from './support/harness.js';
 import { approveSynthetically, consentPage, tierOf } from './support/trust.js';
@@ -41,6 +42,19 @@ describe('BoundedMemo (remembered pure results, bounded)', () => {
     assert.equal(calls, 11, 'forgotten at a restart, computed again');
   });
 
+  test('peek and set: a result computed elsewhere (asynchronously) is remembered under the same bound', () => {
+    const memo = new BoundedMemo<number>(2);
+    assert.equal(memo.peek('a'), undefined);
+    memo.set('a', 1);
+    memo.set('b', 2);
+    assert.equal(memo.peek('a'), 1);
+    memo.set('b', 3);
+    assert.equal(memo.size, 2, 'replacing a key does not restart');
+    memo.set('c', 4);
+    assert.equal(memo.size, 1);
+    assert.equal(memo.peek('c'), 4);
+  });
+
   test('refuses a bound that is not a positive integer', () => {
     assert.throws(() => new BoundedMemo(0), RangeError);
     assert.throws(() => new BoundedMemo(1.5), RangeError);
@@ -73,6 +87,30 @@ describe('remembered trust verdicts stay right (R75, R64)', () => {
         const page = await consentPage(h.browser(), honest.id, 'alice', { redirect_uri: honest.redirect });
         assert.equal(tierOf(page), 'recognized', `the honest host, round ${round}`);
       }
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('R75: a domain that reaches the crowded threshold is flagged at the latest DOMAIN_COUNT_REUSE_MS later (its count is reused no longer)', async () => {
+    const h = await createHarness({ trust: { crowdedDomainClients: 3 } });
+    try {
+      await h.addUser('alice');
+      const ids = ['c0', 'c1', 'c2'].map((path) => {
+        const id = `https://spam.example/${path}.json`;
+        h.serve(id, document(id, { redirect_uris: ['https://spam.example/cb'] }));
+        return id;
+      });
+      const [c0 = '', c1 = '', c2 = ''] = ids;
+      for (const id of [c0, c1]) await h.server.context.clients.find(id, 'authorize');
+      await approveSynthetically(h, c0, 500);
+      const consent = () => consentPage(h.browser(), c0, 'alice', { redirect_uri: 'https://spam.example/cb' });
+      assert.equal(tierOf(await consent()), 'named', 'two client_ids: not crowded');
+      await h.server.context.clients.find(c2, 'authorize');
+      h.clock.advance(DOMAIN_COUNT_REUSE_MS);
+      const page = await consent();
+      assert.equal(tierOf(page), 'established', 'three client_ids: crowded, capped below named');
+      assert.match(page, /spam\.example hosts many different apps \(3\)/);
     } finally {
       await h.close();
     }

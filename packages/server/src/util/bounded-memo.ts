@@ -15,9 +15,19 @@ export class BoundedMemo<T> {
   get(key: string, compute: () => T): T {
     if (this.results.has(key)) return this.results.get(key) as T;
     const value = compute();
-    if (this.results.size >= this.max) this.results.clear();
-    this.results.set(key, value);
+    this.set(key, value);
     return value;
+  }
+
+  /** The remembered result for `key`, if there is one (for results computed asynchronously). */
+  peek(key: string): T | undefined {
+    return this.results.get(key);
+  }
+
+  /** Remember `value` for `key`. */
+  set(key: string, value: T): void {
+    if (this.results.size >= this.max && !this.results.has(key)) this.results.clear();
+    this.results.set(key, value);
   }
 
   get size(): number {
