@@ -67,12 +67,12 @@ const S = QUICK
       windowMs: 1500,
       ids: [1000, 10_000],
       coldIds: 500,
-      sameHostIds: 150,
+      sameHostIds: 100,
       burst: 1000,
-      tokens: 1000,
-      warmMs: 1000,
-      warmTokens: 300,
-      isoMs: 2500,
+      tokens: 800,
+      warmMs: 700,
+      warmTokens: 200,
+      isoMs: 2000,
       heapClients: 100_000,
       heapRuns: 3,
     };
@@ -88,6 +88,10 @@ const results = join(root, 'bench', 'results');
 const started = performance.now();
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string): void => console.log(`[${elapsed()}] ${line}`);
+/** Progress within a run, with BENCH_VERBOSE=1. */
+const verbose = (line: string): void => {
+  if (process.env['BENCH_VERBOSE'] === '1') say(line);
+};
 
 /** Install the peer into bench/peer/node_modules from its lock file when it is not there yet. */
 async function ensurePeer(): Promise<void> {
@@ -238,9 +242,9 @@ try {
   const c0 = ids[0] as string;
   const publicClient = `${origin('client.test')}/p/1.json`;
   const healthy = healthyHosts.flatMap((h) => Array.from({ length: HEALTHY_PER_HOST }, (_, j) => `${origin(h)}/c/${j}.json`));
-  // Each (2) window sends at most this many requests (3,500 a second), so that the clients
+  // Each (2) window sends at most this many requests (3,000 a second), so that the clients
   // users must approve beforehand are known: the distinct ids among those draws.
-  const caps = new Map(S.ids.map((n) => [n, Math.round((S.windowMs + 500) * 3.5)]));
+  const caps = new Map(S.ids.map((n) => [n, Math.round((S.windowMs + 500) * 3)]));
 
   // Setup (untimed): users sign in and approve the clients they will use, as returning users have.
   const heap = heapFigures();
@@ -304,7 +308,7 @@ try {
     );
   // Warm-up (untimed): every path of every server once under load, so that no run measures the JIT.
   for (const server of [cimd, peer]) {
-    for (const n of [1, ...S.ids]) await authorize(server, n, false);
+    await authorize(server, maxIds, false);
     await tokens(b, server, { ...tokenLoad, n: S.warmTokens }, false);
   }
   await ceilingTokens(b, ceiling, S.warmTokens, CONCURRENCY, false);
@@ -319,20 +323,24 @@ try {
       abuseRate: ABUSE_RATE,
       durationMs: S.isoMs,
       seed: 2000 + run,
-      ...(QUICK ? { drainMs: 200 } : {}),
+      drainMs: QUICK ? 200 : 1000,
     });
   for (let run = 0; run < S.runs; run++) {
     say(`run ${run + 1} of ${S.runs}`);
     // Servers take turns, the first one alternating run by run, so that drift touches both alike.
     for (const server of run % 2 === 0 ? [cimd, peer] : [peer, cimd]) {
+      const step = (what: string): void => verbose(`  ${server.name}: ${what}`);
       for (const n of [1, ...S.ids]) await authorize(server, n);
+      step('(1), (2) done');
       const cold = Array.from({ length: S.coldIds }, (_, k) => `${origin(coldHost(run, k))}/cold/${server.name}.json`);
       await coldDiscovery(b, server, '(3) cold discovery, each client_id on its own host', cold);
+      step('(3) done');
       const sameHost = Array.from(
         { length: S.sameHostIds },
         (_, k) => `${origin('client.test')}/cold/${server.name}-${run}-${k}.json`,
       );
       await coldDiscovery(b, server, '(3b) cold discovery, client_ids on one host', sameHost);
+      step('(3b) done');
       const sf = `${origin('client.test')}/cold/single-flight-${server.name}-${run}.json`;
       await singleFlight(
         b,
@@ -342,10 +350,14 @@ try {
         S.burst,
         server === peer ? '/.well-known/openid-configuration' : '/healthz',
       );
+      step('(4) done');
       await tokens(b, server, tokenLoad);
+      step('(5a), (5b), (6) done');
     }
     await ceilingTokens(b, ceiling, S.tokens, CONCURRENCY);
+    verbose('  ceiling done');
     for (const server of run % 2 === 0 ? [cimdDefault, peer] : [peer, cimdDefault]) await iso(server, run);
+    verbose('  (8) done');
   }
 
   // Targets, as ratios within each run (medians over runs).

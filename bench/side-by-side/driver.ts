@@ -146,12 +146,12 @@ async function approve(
 
 /** `n` codes for `clientId` from user 0's session, with fresh PKCE pairs (untimed). */
 async function mint(t: Target, clientId: string, n: number): Promise<MintedCode[]> {
-  const pool = new Pool(t.base, { connections: 8 });
+  const pool = new Pool(t.base, { connections: 16 });
   const out: MintedCode[] = [];
   try {
     await each(
       Array.from({ length: n }, (_, i) => i),
-      8,
+      16,
       async (i) => {
         const verifier = randomBytes(32).toString('base64url');
         const challenge = createHash('sha256').update(verifier).digest('base64url');
