@@ -6,9 +6,10 @@ import { systemClock, type Clock } from './clock.js';
  * only (strings and numbers), so that a Redis or PostgreSQL store can hold it as JSON.
  *
  * The cache keeps the document text, not the parsed metadata: the text is the most compact form
- * (one string instead of a tree of objects), and the resolver validates it again on every read,
- * so an entry read back from a shared store is never trusted blindly and is always judged by the
- * reader's current rules, including the check that its `client_id` is the one asked for.
+ * (one string instead of a tree of objects), and the resolver judges the text it reads back, so an
+ * entry from a shared store is never trusted blindly and is always judged by the reader's current
+ * rules, including the check that its `client_id` is the one asked for. (The resolver remembers
+ * its verdicts on the texts it read most recently, keyed by the text itself.)
  */
 export interface CachedDocument {
   /** The document text as fetched (UTF-8 decoded). Only documents that passed validation. */
