@@ -1,5 +1,6 @@
-import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { SigningKeys } from './signing-keys.js';
+import { KeyObject, sign } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { SIGNING_ALG, type SigningKeys } from './signing-keys.js';
 
 /** What an access token says (RFC 9068 §2.2). */
 export interface AccessTokenClaims {
@@ -19,6 +20,30 @@ export interface IssuedAccessToken {
   readonly expiresIn: number;
 }
 
+/** The signing keys as node:crypto keys, converted once per key. */
+const nodeKeys = new WeakMap<CryptoKey, KeyObject>();
+
+const base64url = (json: unknown): string => Buffer.from(JSON.stringify(json)).toString('base64url');
+
+/**
+ * A compact JWS (RFC 7515 §7.1) signed with ES256 (RFC 7518 §3.4: the signature is R || S, 64
+ * bytes, which node:crypto gives with `dsaEncoding: 'ieee-p1363'`). Signed synchronously with
+ * node:crypto: about 40 µs of CPU, where jose's Web Crypto path costs 60-85 µs plus a thread-pool
+ * round trip on every token (bench/side-by-side profiles). Verification stays with jose.
+ */
+function signEs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey): string {
+  if (header['alg'] !== SIGNING_ALG)
+    throw new Error(`access tokens are signed with ${SIGNING_ALG}, not ${String(header['alg'])}`);
+  let nodeKey = nodeKeys.get(key);
+  if (nodeKey === undefined) {
+    nodeKey = KeyObject.from(key);
+    nodeKeys.set(key, nodeKey);
+  }
+  const input = `${base64url(header)}.${base64url(payload)}`;
+  const signature = sign('sha256', Buffer.from(input), { key: nodeKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
+}
+
 /** Sign a JWT access token (RFC 9068: `typ` at+jwt, ES256). */
 export async function issueAccessToken(
   keys: SigningKeys,
@@ -31,20 +56,22 @@ export async function issueAccessToken(
   const key = await keys.current();
   const iat = Math.floor(now / 1000);
   const aud = claims.audience.length === 1 ? (claims.audience[0] as string) : [...claims.audience];
-  const token = await new SignJWT({
-    client_id: claims.clientId,
-    scope: claims.scope.join(' '),
-    auth_time: Math.floor(claims.authTime / 1000),
-    gid: claims.grantId,
-  })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .setIssuer(issuer)
-    .setSubject(claims.sub)
-    .setAudience(aud)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlS)
-    .setJti(jti)
-    .sign(key.key);
+  const token = signEs256(
+    { alg: key.alg, kid: key.kid, typ: 'at+jwt' },
+    {
+      iss: issuer,
+      sub: claims.sub,
+      aud,
+      exp: iat + ttlS,
+      iat,
+      jti,
+      client_id: claims.clientId,
+      scope: claims.scope.join(' '),
+      auth_time: Math.floor(claims.authTime / 1000),
+      gid: claims.grantId,
+    },
+    key.key,
+  );
   return { token, jti, expiresIn: ttlS };
 }
 
