@@ -4,6 +4,8 @@
  * that their standard output stays free for their own logs.
  */
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 
 /** A command sent to a helper: `op` names it; the rest are its arguments. */
 export interface Command {
@@ -42,9 +44,15 @@ export function serveCommands(
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('this helper runs only as a child with an IPC channel');
   process.on('message', (message: Envelope) => {
-    // Every helper answers `cpu`: the CPU time it has used so far (user + system, µs, all threads).
+    // Every helper answers `cpu`: the CPU time it has used so far (user + system, µs, all threads),
+    // and `profile-start` / `profile-stop {file}`: a CPU profile of just that stretch.
+    const op = message.command.op;
     const work =
-      message.command.op === 'cpu' ? Promise.resolve(((u) => u.user + u.system)(process.cpuUsage())) : handle(message.command);
+      op === 'cpu'
+        ? Promise.resolve(((u) => u.user + u.system)(process.cpuUsage()))
+        : op === 'profile-start' || op === 'profile-stop'
+          ? profile(op, message.command['file'])
+          : handle(message.command);
     work.then(
       (result) => send({ id: message.id, result } satisfies Reply),
       (error: unknown) =>
@@ -54,6 +62,24 @@ export function serveCommands(
   process.on('disconnect', () => process.exit(0));
   setTimeout(() => process.exit(3), maxLifeMs).unref();
   send({ ready: true, ...ready } satisfies Ready);
+}
+
+let inspector: Session | undefined;
+
+/** Start or stop the V8 CPU profiler of this process; stopping writes the profile to `file`. */
+async function profile(op: 'profile-start' | 'profile-stop', file: unknown): Promise<unknown> {
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => inspector?.post(method, (err, result) => (err === null ? resolve(result) : reject(err))));
+  if (op === 'profile-start') {
+    inspector ??= new Session();
+    inspector.connect();
+    await post('Profiler.enable');
+    return post('Profiler.start');
+  }
+  const { profile: taken } = (await post('Profiler.stop')) as { profile: unknown };
+  inspector?.disconnect();
+  if (typeof file === 'string') writeFileSync(file, JSON.stringify(taken));
+  return file;
 }
 
 /** In the orchestrator: a helper's command channel. */
