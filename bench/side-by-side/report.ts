@@ -78,6 +78,6 @@ export function markdown(figures: Figures, servers: readonly string[]): string {
       `| ${row.scenario} | ${row.unit} | ${values.join(' | ')} | ${cell(ratios(row, 'cimd', 'peer'))} | ${cell(ratios(row, 'cimd', 'ceiling'))} | ${target} |`,
     );
   }
-  const notes = figures.rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`));
+  const notes = [...new Set(figures.rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`)))];
   return [...lines, '', ...notes].join('\n');
 }
