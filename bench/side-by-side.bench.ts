@@ -69,10 +69,10 @@ const S = QUICK
       coldIds: 500,
       sameHostIds: 100,
       burst: 1000,
-      tokens: 800,
+      tokens: 600,
       warmMs: 700,
       warmTokens: 200,
-      isoMs: 2000,
+      isoMs: 1500,
       heapClients: 100_000,
       heapRuns: 3,
     };
@@ -82,6 +82,8 @@ const ISO_RATE = 400;
 const ABUSE_RATE = 60;
 const HEALTHY_HOSTS = 4;
 const HEALTHY_PER_HOST = 10;
+/** The column of cimd on its in-memory store. */
+const MEMORY = 'cimd, memory store';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const results = join(root, 'bench', 'results');
@@ -205,7 +207,7 @@ try {
     ...healthyHosts,
     ...coldHosts,
   ].join(',');
-  const started5 = await Promise.all([
+  const started = await Promise.all([
     startHelper('load generator', 'driver.ts', [], { cpu: 0 }),
     startHelper('cimd', 'cimd-server.ts', [pki.ca.certPath, join(data, 'cimd'), String(S.users), 'bench', hosts], {
       cpu: 1,
@@ -217,6 +219,9 @@ try {
       [pki.ca.certPath, join(data, 'cimd-default'), String(S.users), 'default', hosts],
       { cpu: 1 },
     ),
+    startHelper('cimd (memory store)', 'cimd-server.ts', [pki.ca.certPath, 'memory:', String(S.users), 'bench', hosts], {
+      cpu: 1,
+    }),
     startHelper('peer', 'peer-server.ts', [pki.ca.certPath, JSON.stringify(asKey.privateJwk)], {
       cpu: 1,
       nodeFlags: profileFlags('peer'),
@@ -226,8 +231,8 @@ try {
       nodeFlags: profileFlags('ceiling'),
     }),
   ]);
-  helpers.push(...started5);
-  const [driver, cimdHelper, cimdDefaultHelper, peerHelper, ceilingHelper] = started5;
+  helpers.push(...started);
+  const [driver, cimdHelper, cimdDefaultHelper, cimdMemoryHelper, peerHelper, ceilingHelper] = started;
   const b: Bench = {
     figures,
     call: <T>(op: string, args: Record<string, unknown>): Promise<T> => driver.channel.call<T>({ op, ...args }),
@@ -260,6 +265,7 @@ try {
   };
   const cimd = await login('cimd', cimdHelper, '/authorize');
   const cimdDefault = await login('cimd', cimdDefaultHelper, '/authorize');
+  const cimdMemory = await login(MEMORY, cimdMemoryHelper, '/authorize');
   const peer = await login('peer', peerHelper, '/auth');
   const ceiling: Server = {
     name: 'ceiling',
@@ -289,6 +295,7 @@ try {
     say(`${server.name}: ${n} clients approved in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   await approve(cimdDefault, healthy, undefined, true);
+  await approve(cimdMemory, [publicClient]);
   for (const v of await heap) figures.add('(7) heap per cached client, 1 KB documents', 'bytes', 'lower', 'cimd', v);
 
   const tokenLoad = { n: S.tokens, concurrency: CONCURRENCY, publicClient, jwtClient: c0, jwk: clientKey.privateJwk };
@@ -311,6 +318,8 @@ try {
     await authorize(server, maxIds, false);
     await tokens(b, server, { ...tokenLoad, n: S.warmTokens }, false);
   }
+  await authorize(cimdMemory, 1, false);
+  await tokens(b, cimdMemory, { ...tokenLoad, n: S.warmTokens }, false);
   await ceilingTokens(b, ceiling, S.warmTokens, CONCURRENCY, false);
   await b.call('isolation', { target: cimdDefault.target, ids: healthy, rate: ISO_RATE, durationMs: S.warmMs, seed: 1 });
   say('setup and warm-up done');
@@ -356,6 +365,10 @@ try {
     }
     await ceilingTokens(b, ceiling, S.tokens, CONCURRENCY);
     verbose('  ceiling done');
+    // What durability costs: cimd on its in-memory store (tests only), as the peer keeps its state.
+    await authorize(cimdMemory, 1);
+    await tokens(b, cimdMemory, tokenLoad);
+    verbose('  cimd, memory store done');
     for (const server of run % 2 === 0 ? [cimdDefault, peer] : [peer, cimdDefault]) await iso(server, run);
     verbose('  (8) done');
   }
@@ -399,7 +412,15 @@ try {
       .join(' ')}`,
     `${S.runs} run(s)${QUICK ? ' (quick mode)' : ''}; ${CONCURRENCY} requests in flight; ${S.windowMs} ms windows; ${S.users} users; ${elapsed()} in all`,
   ];
-  const table = markdown(figures, ['cimd', 'peer', 'ceiling']);
+  const table = markdown(
+    figures,
+    ['cimd', 'peer', 'ceiling', MEMORY],
+    [
+      ['cimd', 'peer'],
+      ['cimd', 'ceiling'],
+      [MEMORY, 'peer'],
+    ],
+  );
   console.log(`\n${meta.join('\n')}\n\n${table}\n`);
   const file = join(results, `side-by-side${QUICK ? '-quick' : ''}`);
   writeFileSync(`${file}.md`, `${meta.map((m) => `- ${m}`).join('\n')}\n\n${table}\n`);

@@ -3,7 +3,10 @@
  * (`startServer`: SQLite store, the safe fetcher from `buildFetcher`, the production pipeline),
  * in a process of its own.
  *
- *   cimd-server.ts <ca.pem> <data folder> <users> <budgets: bench|default> <host,host,...>
+ *   cimd-server.ts <ca.pem> <data folder | memory:> <users> <budgets: bench|default> <host,host,...>
+ *
+ * The store is SQLite in the data folder (the default of `cimd-server`), or, given `memory:`, the
+ * in-memory store (tests only: it loses everything at exit), to show what durability costs.
  *
  * Development mode only for what a local benchmark needs: the listed client host names resolve to
  * 127.0.0.1, the test CA is trusted, loopback may be fetched (`fetch.resolve`, `fetch.extraCaFile`,
@@ -29,7 +32,7 @@ if (caPath === undefined || dataDir === undefined || hostsArg === undefined)
 const LIFTED = 1_000_000_000;
 const input: ConfigInput = {
   server: { issuer: 'http://127.0.0.1:0', host: '127.0.0.1', port: 0, mode: 'development' },
-  stores: { url: `sqlite:${dataDir}/cimd.db` },
+  stores: { url: dataDir === 'memory:' ? 'memory:' : `sqlite:${dataDir}/cimd.db` },
   policy: { authMethods: ['none', 'private_key_jwt'] },
   // The bench has a handful of users; a client they approved counts as established (not first-seen,
   // whose token allowance is 100 an hour), as a real high-volume client with many users would.

@@ -62,11 +62,11 @@ export function cell(s: Summary | undefined): string {
   return s.min === s.max ? number(s.median) : `${number(s.median)} (${number(s.min)}–${number(s.max)})`;
 }
 
-/** The figures as a Markdown table (medians, min–max in parentheses) plus notes. */
-export function markdown(figures: Figures, servers: readonly string[]): string {
+/** The figures as a Markdown table (medians, min–max in parentheses), ratio columns, notes. */
+export function markdown(figures: Figures, servers: readonly string[], pairs: readonly (readonly [string, string])[]): string {
   const lines = [
-    `| scenario | figure | ${servers.join(' | ')} | cimd / peer | cimd / ceiling | target |`,
-    `| --- | --- | ${servers.map(() => '---:').join(' | ')} | ---: | ---: | --- |`,
+    `| scenario | figure | ${servers.join(' | ')} | ${pairs.map(([a, b]) => `${a} / ${b}`).join(' | ')} | target |`,
+    `| --- | --- | ${[...servers, ...pairs].map(() => '---:').join(' | ')} | --- |`,
   ];
   for (const row of figures.rows) {
     const values = servers.map((s) => {
@@ -74,9 +74,8 @@ export function markdown(figures: Figures, servers: readonly string[]): string {
       return v === undefined ? '–' : cell(summarize(v));
     });
     const target = row.target === undefined ? '' : `${row.target.text}: ${row.target.met ? 'met' : '**missed**'}`;
-    lines.push(
-      `| ${row.scenario} | ${row.unit} | ${values.join(' | ')} | ${cell(ratios(row, 'cimd', 'peer'))} | ${cell(ratios(row, 'cimd', 'ceiling'))} | ${target} |`,
-    );
+    const r = pairs.map(([a, b]) => cell(ratios(row, a, b)));
+    lines.push(`| ${row.scenario} | ${row.unit} | ${values.join(' | ')} | ${r.join(' | ')} | ${target} |`);
   }
   const notes = [...new Set(figures.rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`)))];
   return [...lines, '', ...notes].join('\n');
