@@ -196,12 +196,19 @@ export interface IsolationLoad {
   readonly drainMs?: number;
 }
 
-/** (8): healthy clients at a fixed rate, quiet, then with fresh client_ids on bad origins alongside. */
-export async function isolation(b: Bench, server: Server, o: IsolationLoad): Promise<void> {
+/**
+ * (8): healthy clients at a fixed rate, quiet and with fresh client_ids on bad origins alongside;
+ * after an untimed quiet stretch (connections, caches), in the order `quietFirst` says (runs
+ * alternate it, so that neither window is always the first).
+ */
+export async function isolation(b: Bench, server: Server, o: IsolationLoad, quietFirst: boolean): Promise<void> {
   const common = { target: server.target, ids: o.healthy, rate: o.rate, durationMs: o.durationMs, seed: o.seed };
-  const [quiet] = await b.call<OpenLoopResult[]>('isolation', common);
   const abuse = { rate: o.abuseRate, urls: o.abuseUrls, ...(o.drainMs === undefined ? {} : { drainMs: o.drainMs }) };
+  await b.call<OpenLoopResult[]>('isolation', { ...common, durationMs: 300 });
+  const quietWindow = async (): Promise<OpenLoopResult | undefined> => (await b.call<OpenLoopResult[]>('isolation', common))[0];
+  const before = quietFirst ? await quietWindow() : undefined;
   const [busy, bad] = await b.call<OpenLoopResult[]>('isolation', { ...common, abuse });
+  const quiet = before ?? (await quietWindow());
   if (quiet === undefined || busy === undefined) throw new Error('isolation: no result');
   record(b, '(8) isolation: healthy p99, quiet', server.name, quiet, 'p99');
   record(b, '(8) isolation: healthy p99, bad origins', server.name, busy, 'p99');
