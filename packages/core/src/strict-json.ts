@@ -50,7 +50,7 @@ export function parseStrictJson(body: Uint8Array | string, limits?: Partial<Json
     return fail('document-not-json', `The document is not valid JSON${detail}`);
   }
   // The fast pass finds whether a rule is broken; only then does the detailed pass say where.
-  if (!structureOk(text, l)) {
+  if (!structureOk(text, value, l)) {
     const structural = scanStructure(text, l);
     if (structural !== undefined) return { ok: false, reason: structural };
   }
@@ -74,45 +74,50 @@ interface Frame {
 }
 
 /**
- * The happy path of {@link scanStructure}: the same walk with the least state (a key set per open
- * object, a flag per open array), answering only whether every rule holds.
+ * The happy path of {@link scanStructure}, answering only whether every rule holds.
+ *
+ * Depth and member count are read off the parsed value. Duplicates are found by counting: JSON.parse
+ * keeps one property per repeated name, so the text has more member names than the parsed objects
+ * have properties exactly when a name repeats in some object. Member names in the text are the
+ * strings followed by ":"; no set of names is built.
  */
-function structureOk(text: string, l: JsonLimits): boolean {
-  const keySets: Array<Set<string> | undefined> = [];
-  let expectKey = false;
+function structureOk(text: string, value: unknown, l: JsonLimits): boolean {
+  let properties = 0;
   let members = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const start = i + 1;
-      i = closingQuote(text, start);
-      const keys = keySets[keySets.length - 1];
-      if (keys !== undefined && expectKey) {
-        expectKey = false;
-        const raw = text.slice(start, i);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (keys.has(key)) return false;
-        keys.add(key);
+  const pending: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 1 }];
+  while (pending.length > 0) {
+    const { v, depth } = pending.pop() as { v: unknown; depth: number };
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > l.maxDepth) return false;
+    if (Array.isArray(v)) {
+      members += v.length;
+      for (const e of v as unknown[]) if (typeof e === 'object' && e !== null) pending.push({ v: e, depth: depth + 1 });
+    } else {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        properties++;
+        members++;
+        const e = (v as Record<string, unknown>)[key];
+        if (typeof e === 'object' && e !== null) pending.push({ v: e, depth: depth + 1 });
       }
-      if (++members > l.maxMembers) return false;
-    } else if (c === 0x7b /* { */) {
-      keySets.push(new Set());
-      expectKey = true;
-      if (keySets.length > l.maxDepth || ++members > l.maxMembers) return false;
-    } else if (c === 0x5b /* [ */) {
-      keySets.push(undefined);
-      if (keySets.length > l.maxDepth || ++members > l.maxMembers) return false;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      keySets.pop();
-    } else if (c === 0x2c /* , */) {
-      expectKey = keySets[keySets.length - 1] !== undefined;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
-      if (++members > l.maxMembers) return false;
-      while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
     }
+    if (members > l.maxMembers) return false;
   }
-  return true;
+  return countMemberNames(text) === properties;
+}
+
+/** How many strings in JSON text are member names (followed, after white space, by ":"). */
+function countMemberNames(text: string): number {
+  let names = 0;
+  const n = text.length;
+  for (let i = text.indexOf('"'); i !== -1 && i < n; i = text.indexOf('"', i + 1)) {
+    i = closingQuote(text, i + 1);
+    let j = i + 1;
+    let c = text.charCodeAt(j);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++j);
+    if (c === 0x3a /* : */) names++;
+  }
+  return names;
 }
 
 /**

@@ -96,6 +96,22 @@ describe('properties of the validators (fast-check)', () => {
     );
   });
 
+  test('R14: a repeated member name is always found, at any depth and whatever the values', () => {
+    const object = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { minKeys: 1, maxKeys: 6 });
+    fc.assert(
+      fc.property(object, fc.nat(), fc.constantFrom('top', 'in-object', 'in-array'), (o, pick, where) => {
+        const keys = Object.keys(o);
+        const key = keys[pick % keys.length] as string;
+        const repeated = `{${JSON.stringify(key)}:${JSON.stringify(o[key] ?? null)},${JSON.stringify(o).slice(1)}`;
+        const text =
+          where === 'top' ? repeated : where === 'in-object' ? `{"outer":${repeated},"z":1}` : `[1,${repeated},{"a":2}]`;
+        const r = parseStrictJson(text, { maxBytes: 1 << 20, maxDepth: 64, maxMembers: 1 << 20 });
+        assert.equal(r.ok ? 'ok' : r.reason.code, 'document-duplicate-member', text);
+      }),
+      RUNS,
+    );
+  });
+
   test('R14: parseStrictJson returns a verdict for any bytes and never throws', () => {
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: 'binary' })), (body) => {
