@@ -40,11 +40,29 @@ const FORBIDDEN_SCHEMES = new Set([
 ]);
 
 const HTTPS_OK: RedirectClassification = { ok: true, kind: 'https' };
+const LOOPBACK_OK: RedirectClassification = { ok: true, kind: 'loopback' };
+
+/**
+ * `http://` on a canonical dotted-quad in 127/8 or on `[::1]`, an optional port without a leading
+ * zero, then only URI characters other than "#" with valid escapes. Octet ranges are checked apart.
+ */
+const PLAIN_LOOPBACK =
+  /^http:\/\/(?:127(?:\.(?:0|[1-9][0-9]{0,2})){3}|\[::1\])(?::[1-9][0-9]{0,4})?(?:[/?](?:[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?$/;
+
+/** The dotted-quad octets are at most 255 and the port at most 65535. */
+function octetsOk(raw: string): boolean {
+  const m = /^http:\/\/(?:127\.(\d+)\.(\d+)\.(\d+)|\[::1\])(?::(\d+))?/.exec(raw);
+  if (m === null) return false;
+  const [, a, b, c, port] = m;
+  return [a, b, c].every((o) => o === undefined || Number(o) <= 255) && (port === undefined || Number(port) <= 65535);
+}
 
 /** Classify one registered redirect URI (RFC 6749 §3.1.2, RFC 8252, OAuth 2.1 §2.3.1). */
 export function classifyRedirectUri(raw: string, property = 'redirect_uris'): RedirectClassification {
-  // Fast path for the common case: a plain https URL needs no further decomposition.
+  // Fast paths for the common cases: a plain https URL, or http on 127.x.x.x / [::1] written
+  // canonically, needs no further decomposition.
   if (isPlainHttpsUrl(raw)) return HTTPS_OK;
+  if (PLAIN_LOOPBACK.test(raw) && octetsOk(raw)) return LOOPBACK_OK;
   const invalid = (why: string): RedirectClassification => ({
     ok: false,
     reason: finding('redirect-uri-invalid', `The redirect URI "${raw}" ${why}`, property),

@@ -212,6 +212,41 @@ describe('properties of the validators (fast-check)', () => {
     );
   });
 
+  test('R26: a loopback redirect is classified loopback exactly when WHATWG reads it as http on loopback', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', '0x7f', ''));
+    const candidate = fc
+      .tuple(
+        fc.constantFrom('http://', 'HTTP://', 'https://'),
+        fc.oneof(
+          fc.tuple(octet, octet, octet).map(([a, b, c]) => `127.${a}.${b}.${c}`),
+          fc.constantFrom('[::1]', '[0::1]', '127.1', 'localhost'),
+        ),
+        fc.oneof(
+          fc.constant(''),
+          fc.integer({ min: 0, max: 70_000 }).map((p) => `:${p}`),
+          fc.constant(':'),
+        ),
+        fc.constantFrom('', '/', '/callback', '/cb?x=1', '/a#f', '/%41', '/%4', '/ a'),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(candidate, (raw) => {
+        const c = classifyRedirectUri(raw);
+        const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+        const whatwgLoopback =
+          parsed !== undefined &&
+          parsed.protocol === 'http:' &&
+          /^(127\.\d+\.\d+\.\d+|\[::1\])$/.test(parsed.hostname) &&
+          !raw.includes('#') &&
+          /^[\x21-\x7e]*$/.test(raw) &&
+          !/%(?![0-9A-Fa-f]{2})/.test(raw) &&
+          /^http:\/\//i.test(raw);
+        assert.equal(c.ok && c.kind === 'loopback', whatwgLoopback, raw);
+      }),
+      RUNS,
+    );
+  });
+
   test('R25: classifyRedirectUri never throws and never accepts a fragment or a forbidden scheme', () => {
     fc.assert(
       fc.property(urlish, (raw) => {
