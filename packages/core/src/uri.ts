@@ -102,22 +102,29 @@ export function isLoopbackHostname(hostname: string): boolean {
 }
 
 /**
- * `https://`, a DNS host of LDH labels with no punycode label (`xn--`: left to the full parser)
- * and a last label that is not a number (WHATWG reads such a host as IPv4), an optional port
- * without a leading zero, then only URI characters other than "#", every "%" starting an escape.
- * Group 1 is the host, group 2 the port.
+ * `https://`, a DNS host of LDH labels, an optional port without a leading zero, then only URI
+ * characters other than "#", every "%" starting an escape. Group 1 is the host, group 2 its last
+ * label, group 3 the port.
  */
 const PLAIN_HTTPS =
-  /^https:\/\/(?![^/?]*[xX][nN]--)((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*(?!(?:[0-9]+|0[xX][0-9a-fA-F]*)(?:[:/?]|$))[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?::([1-9][0-9]{0,4}))?(?:[/?](?:[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?$/;
+  /^https:\/\/((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))(?::([1-9][0-9]{0,4}))?(?:[/?](?:[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?$/;
 
 /**
  * A fast check for the common shape `https://host[:port]/path?query`: true only when the string is
  * certainly a valid absolute https URL with a DNS host, no userinfo, no fragment and only URI
  * characters. False means "look closer" (the caller falls back to a full parse), not "invalid".
+ * Left to the full parser: punycode labels (`xn--`, which WHATWG checks), and hosts whose last label
+ * is a number or `0x…` (WHATWG reads those as IPv4).
  */
 export function isPlainHttpsUrl(raw: string): boolean {
   const m = PLAIN_HTTPS.exec(raw);
   if (m === null) return false;
-  const port = m[2];
-  return (m[1] as string).length <= 253 && (port === undefined || port.length < 5 || Number(port) <= 65535);
+  const host = m[1] as string;
+  const last = m[2] as string;
+  const port = m[3];
+  if (host.length > 253 || (port !== undefined && port.length === 5 && Number(port) > 65535)) return false;
+  if (host.includes('-') && /(^|\.)xn--/i.test(host)) return false;
+  const c0 = last.charCodeAt(0);
+  if (c0 >= 0x30 && c0 <= 0x39 && (/^[0-9]+$/.test(last) || /^0[xX][0-9a-fA-F]*$/.test(last))) return false;
+  return true;
 }
