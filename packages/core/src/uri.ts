@@ -111,8 +111,8 @@ const PLAIN_HTTPS =
 
 /**
  * A fast check for the common shape `https://host[:port]/path?query`: true only when the string is
- * certainly a valid absolute https URL with a DNS host, no userinfo, no fragment and only URI
- * characters. False means "look closer" (the caller falls back to a full parse), not "invalid".
+ * certainly a valid absolute https URL with a DNS host (labels of at most 63 characters, at most
+ * 253 in all), no userinfo, no fragment and only URI characters. False means "look closer" (the caller falls back to a full parse), not "invalid".
  * Left to the full parser: punycode labels (`xn--`, which WHATWG checks), and hosts whose last label
  * is a number or `0x…` (WHATWG reads those as IPv4).
  */
@@ -123,6 +123,8 @@ export function isPlainHttpsUrl(raw: string): boolean {
   const last = m[2] as string;
   const port = m[3];
   if (host.length > 253 || (port !== undefined && port.length === 5 && Number(port) > 65535)) return false;
+  // A DNS label has at most 63 characters (RFC 1035 §2.3.4); the expression does not count them.
+  if (host.length > 63 && host.split('.').some((label) => label.length > 63)) return false;
   if (host.includes('-') && /(^|\.)xn--/i.test(host)) return false;
   const c0 = last.charCodeAt(0);
   if (c0 >= 0x30 && c0 <= 0x39 && (/^[0-9]+$/.test(last) || /^0[xX][0-9a-fA-F]*$/.test(last))) return false;

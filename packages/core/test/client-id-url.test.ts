@@ -96,6 +96,10 @@ const VECTORS: readonly Vector[] = [
   { req: 'H1', url: 'https://-c.example/x', reasons: ['client-id-host-invalid'] },
   { req: 'H1', url: 'https://c_1.example/x', reasons: ['client-id-host-invalid'] },
   { req: 'H1', url: 'https://c%2eexample/x', reasons: ['client-id-host-invalid'] },
+  // Regression: the fast path for plain https URLs let labels over 63 characters through.
+  { req: 'H1', url: `https://${'a'.repeat(64)}.example/x`, reasons: ['client-id-host-invalid'] },
+  { req: 'H1', url: `https://c.${'a'.repeat(64)}/x`, reasons: ['client-id-host-invalid'] },
+  { req: 'H1', url: `https://${'a'.repeat(63)}.example/x`, reasons: [] },
   // H1 (policy): IP-literal hosts, including spellings WHATWG rewrites to loopback (§1.11).
   { req: 'H1', url: 'https://127.0.0.1/x', reasons: ['client-id-host-ip-literal'] },
   { req: 'H1', url: 'https://[::1]/x', reasons: ['client-id-host-ip-literal'] },
