@@ -133,6 +133,31 @@ describe('cimd validate', () => {
     assert.match(run.stdout, /✗ client-secret-present \(R21\) client_secret: client_secret must not appear/);
   });
 
+  test('the readable report writes control and bidi characters from the document as escapes, never raw', async () => {
+    const id = 'https://app.example/c.json';
+    const body = JSON.stringify({
+      client_id: `${id}\u001b]0;pwned\u0007`,
+      redirect_uris: ['https://app.example/cb', 'http://evil.example/\u009b2J'],
+      grant_types: ['authorization_code', 'x\u202egnp.exe'],
+    });
+    const run = await cli(['validate', '--client-id', id, '-'], body);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /client-id-mismatch/);
+    assert.ok(run.stdout.includes('\\u{1b}]0;pwned\\u{7}'), run.stdout);
+    // eslint-disable-next-line no-control-regex -- the report must hold none of these
+    assert.doesNotMatch(run.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const accepted = await cli(
+      ['validate', '--client-id', id, '-'],
+      JSON.stringify({
+        client_id: id,
+        redirect_uris: ['https://app.example/cb'],
+        grant_types: ['authorization_code', 'x\u202ey'],
+      }),
+    );
+    assert.equal(accepted.status, 0);
+    assert.ok(accepted.stdout.includes('x\\u{202e}y'), accepted.stdout);
+  });
+
   test('usage errors exit 2 with a message: missing flag, missing file, unreadable file, unknown option, bad value', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['validate', 'x.json'], /--client-id <url> is required/],

@@ -23,7 +23,20 @@ function findingLine(mark: string, f: Finding): string {
   return `  ${mark} ${f.code}${req}${prop} ${f.message}`;
 }
 
-/** A readable report of a verdict, for people. */
+/**
+ * Characters a terminal may act on instead of printing (C0 and C1 controls, DEL) or that reorder
+ * what is shown (bidirectional formatting). Reports quote documents fetched from anywhere, and an
+ * escape sequence in a quoted value could otherwise retitle the terminal or rewrite what was printed.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A report line with every unprintable character written as `\u{…}`. */
+function printable(line: string): string {
+  return line.replace(UNPRINTABLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/** A readable report of a verdict, for people; safe to print to a terminal whatever the document held. */
 export function humanReport(title: string, v: CliVerdict): string {
   const lines = [title, `client_id  ${v.client_id}`, `verdict    ${v.accepted ? 'ACCEPTED' : 'REJECTED'}`];
   if (v.fetch !== undefined) {
@@ -48,5 +61,5 @@ export function humanReport(title: string, v: CliVerdict): string {
     }
     lines.push('', 'negotiated:', ...rows.map(([k, val]) => `  ${k.padEnd(28)}${val}`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
