@@ -27,7 +27,9 @@ export function extractBearerToken(request: Request): string {
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') {
-    throw new CimdError('bearer-token-missing', `The Authorization header uses the ${scheme.slice(0, 20)} scheme, not Bearer`);
+    // A header of one word is a credential without a scheme: the message (logged) never quotes it.
+    const what = space === -1 ? 'has no scheme' : `uses the ${scheme.slice(0, 20)} scheme`;
+    throw new CimdError('bearer-token-missing', `The Authorization header ${what}, not Bearer`);
   }
   const token = header.slice(scheme.length).replace(/^ +/, '');
   if (token === '' || !B64TOKEN.test(token)) {

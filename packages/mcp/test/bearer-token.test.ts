@@ -33,6 +33,18 @@ describe('RFC 6750 §2: where the access token may be', () => {
     refusedWith(request({ authorization: 'Bearerabc' }), 'bearer-token-missing');
   });
 
+  test('a credential sent without a scheme is never quoted in the error message (which goes to logs)', () => {
+    const secret = 'eyJzZWNyZXQiOiJ2YWx1ZSJ9';
+    assert.throws(
+      () => extractBearerToken(request({ authorization: secret })),
+      (e) => isCimdError(e) && e.code === 'bearer-token-missing' && !e.message.includes(secret.slice(0, 8)),
+    );
+    assert.throws(
+      () => extractBearerToken(request({ authorization: 'Basic dXNlcjpwYXNz' })),
+      (e) => isCimdError(e) && /the Basic scheme/.test(e.message) && !e.message.includes('dXNlcjpwYXNz'),
+    );
+  });
+
   test('RFC 6750 §3.1 invalid_request: an empty, repeated or malformed Bearer credential', () => {
     refusedWith(request({ authorization: 'Bearer' }), 'bearer-token-malformed');
     refusedWith(request({ authorization: 'Bearer ' }), 'bearer-token-malformed');
