@@ -46,11 +46,15 @@ export function protectedResourceMetadata(options: ResolvedOptions): ProtectedRe
   };
 }
 
-/** Whether a request URL asks for one of the metadata locations (path, and query when the resource has one). */
-export function isMetadataRequest(url: URL, locations: MetadataLocations): boolean {
-  const target = `${url.pathname}${url.search}`;
+/**
+ * A test of whether a request URL asks for one of the metadata locations (path, and query when the
+ * resource has one). The locations are parsed once here, not on every request.
+ */
+export function metadataRequestMatcher(locations: MetadataLocations): (url: URL) => boolean {
   const inserted = new URL(locations.pathInserted);
-  return target === `${inserted.pathname}${inserted.search}` || url.pathname === new URL(locations.root).pathname;
+  const insertedTarget = `${inserted.pathname}${inserted.search}`;
+  const rootPath = new URL(locations.root).pathname;
+  return (url) => `${url.pathname}${url.search}` === insertedTarget || url.pathname === rootPath;
 }
 
 /**

@@ -4,8 +4,8 @@ import { authorizationServerKeys } from './authorization-server-keys.js';
 import { extractBearerToken } from './bearer-token.js';
 import { refusalResponse } from './challenge.js';
 import {
-  isMetadataRequest,
   metadataLocations,
+  metadataRequestMatcher,
   metadataResponse,
   protectedResourceMetadata,
   type MetadataLocations,
@@ -55,6 +55,7 @@ function union(...lists: ReadonlyArray<readonly string[]>): string[] {
 export function createProtectedResource(input: ProtectedResourceOptions): ProtectedResource {
   const options: ResolvedOptions = resolveOptions(input);
   const locations = metadataLocations(options.resource);
+  const isMetadataRequest = metadataRequestMatcher(locations);
   const metadata = protectedResourceMetadata(options);
   const keys = authorizationServerKeys(options);
 
@@ -85,7 +86,7 @@ export function createProtectedResource(input: ProtectedResourceOptions): Protec
   };
 
   const metadataFor = (request: Request): Response | undefined =>
-    isMetadataRequest(new URL(request.url), locations) ? metadataResponse(request.method, metadata) : undefined;
+    isMetadataRequest(new URL(request.url)) ? metadataResponse(request.method, metadata) : undefined;
 
   return {
     resource: options.resource,
