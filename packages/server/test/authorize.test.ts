@@ -459,6 +459,24 @@ describe('login', () => {
     const later = await b.login(again, 'bob', PASSWORD);
     assert.equal(later.status, 303, 'the window passes');
   });
+
+  test('regression: concurrent guesses for one account get no more password checks than the limit allows', async () => {
+    await h.addUser('carol');
+    const b = h.browser();
+    const login = await b.follow(await b.get(`/authorize?${authorizeParams().toString()}`));
+    const fields = formFields(await login.text());
+    // Sent at once: each attempt must claim its place in the count before its (slow) password check.
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) => b.post('/login', { ...fields, username: 'carol', password: `guess-${i}` })),
+      )
+    ).map((r) => r.status);
+    const limit = h.config.limits.loginFailuresPerAccount;
+    assert.equal(statuses.filter((s) => s === 401).length, limit, `only ${limit} guesses reach the password check`);
+    assert.equal(statuses.filter((s) => s === 429).length, 12 - limit);
+    const r = await b.post('/login', { ...fields, username: 'carol', password: PASSWORD });
+    assert.equal(r.status, 429, 'the right password is refused too within the window');
+  });
 });
 
 describe('pre-registered clients (R59, R60)', () => {

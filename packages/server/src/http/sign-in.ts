@@ -25,6 +25,11 @@ export type SignInResult =
  * new session id; the previous session, if any, ends). Failed attempts are counted per account
  * and per client address; over either limit every attempt is refused, even with the right
  * password. The one login of the server: the authorization flow and the admin console use it.
+ *
+ * The account's counter is incremented BEFORE the password is checked (and reset by a success):
+ * an atomic increment is the only way concurrent attempts cannot all read the same count and
+ * all go on to a password check (a burst of guesses past the limit). The address counter counts
+ * failures only, so successful logins from a shared address do not use it up.
  */
 export async function signIn(
   ctx: ServerContext,
@@ -39,10 +44,10 @@ export async function signIn(
   const accountKey = `login-fail:user:${username}`;
   const addressKey = `login-fail:addr:${clientAddress(c)}`;
   const [byAccount, byAddress] = await Promise.all([
-    ctx.stores.counters.get(accountKey, now),
+    ctx.stores.counters.increment(accountKey, window, now),
     ctx.stores.counters.get(addressKey, now),
   ]);
-  if (byAccount >= limits.loginFailuresPerAccount || byAddress >= limits.loginFailuresPerAddress) {
+  if (byAccount > limits.loginFailuresPerAccount || byAddress >= limits.loginFailuresPerAddress) {
     ctx.metrics.logins.inc({ outcome: 'throttled' });
     ctx.log.warn({ event: 'login-throttled', username, address: clientAddress(c) }, 'login throttled');
     return { ok: false, status: 429, error: 'Too many failed attempts. Wait a few minutes and try again.' };
@@ -50,10 +55,7 @@ export async function signIn(
   const result =
     username === '' || password === '' ? { ok: false as const } : await ctx.authenticator.authenticate({ username, password });
   if (!result.ok) {
-    await Promise.all([
-      ctx.stores.counters.increment(accountKey, window, now),
-      ctx.stores.counters.increment(addressKey, window, now),
-    ]);
+    await ctx.stores.counters.increment(addressKey, window, now);
     ctx.metrics.logins.inc({ outcome: 'failed' });
     ctx.log.info({ event: 'login-failed', username }, 'login failed');
     return { ok: false, status: 401, error: 'The user name or password is wrong.' };
