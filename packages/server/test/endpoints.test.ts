@@ -177,3 +177,61 @@ describe('operations endpoints', () => {
     await h.close();
   });
 });
+
+describe('request bodies', () => {
+  /** A body without Content-Length (as chunked transfer sends it): 1 KiB chunks, counting how many were read. */
+  function chunkedBody(chunks: number): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(`x=${'a'.repeat(1022)}`);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled > chunks) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    return { body, pulled: () => pulled };
+  }
+
+  test('regression: a chunked body over maxFormBytes is refused as soon as it passes the limit, never read whole', async () => {
+    const h = await createHarness();
+    const limitChunks = Math.ceil(h.config.limits.maxFormBytes / 1024);
+    for (const path of ['/token', '/revoke', '/authorize']) {
+      const { body, pulled } = chunkedBody(1000);
+      const r = await h.server.fetch(
+        new Request(`${ISSUER}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+          duplex: 'half',
+        } as RequestInit),
+      );
+      assert.equal(r.status, 400, path);
+      assert.equal(((await r.json()) as { error: string }).error, 'invalid_request', path);
+      assert.ok(pulled() <= limitChunks + 2, `${path}: read ${pulled()} chunks of 1 KiB for a limit of ${limitChunks}`);
+    }
+    await h.close();
+  });
+
+  test('a chunked body within maxFormBytes is read whole, across chunk boundaries', async () => {
+    const h = await createHarness();
+    const parts = ['grant_', 'type=pass', 'word'].map((p) => new TextEncoder().encode(p));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = parts.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(next);
+      },
+    });
+    const r = await h.server.fetch(
+      new Request(`${ISSUER}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    assert.equal(((await r.json()) as { error: string }).error, 'unsupported_grant_type', 'grant_type=password was read');
+    await h.close();
+  });
+});

@@ -12,13 +12,31 @@ export async function readForm(c: Context, maxBytes: number): Promise<Array<[str
   return [...new URLSearchParams(text)];
 }
 
-/** Read the body as text, refusing more than `maxBytes` (declared or actual). */
+/**
+ * Read the body as text, refusing more than `maxBytes` (declared or actual). The body is read
+ * chunk by chunk and abandoned as soon as it passes the limit: a body without Content-Length
+ * (chunked) is never buffered whole.
+ */
 export async function readText(c: Context, maxBytes: number): Promise<string> {
+  const tooLarge = (): CimdError => new CimdError('request-body-invalid', `The body exceeds ${maxBytes} bytes`);
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw new CimdError('request-body-invalid', `The body exceeds ${maxBytes} bytes`);
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new CimdError('request-body-invalid', `The body exceeds ${maxBytes} bytes`);
-  return text;
+  if (declared > maxBytes) throw tooLarge();
+  const body = c.req.raw.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** The peer address of the request, for throttling ("unknown" in in-memory tests). */
