@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { systemClock } from '@cimd/core';
 import { isSharedDeployment, redactUrl } from '../src/backends.js';
 import { runServerCli } from '../src/cli/main.js';
 import { configFromEnv, configProblems, mergeConfig, type ConfigInput } from '../src/config.js';
+import { openStores } from '../src/server.js';
 import { openPgDatabase, parsePostgresUrl } from '../src/store/postgres/database.js';
 import { openRedisCoordination } from '../src/store/redis/coordination.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
@@ -87,6 +89,31 @@ describe('cimd-server migrate', () => {
       assert.equal(await runServerCli(['--help'], io), 0);
       assert.match(out.at(-1) ?? '', /cimd-server migrate/);
       assert.match(out.at(-1) ?? '', /--cache <url>/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cimd-server keys rotate', () => {
+  test('regression: the retired key stays published as long as the longest access token it signed lives (authenticated clients too)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimd-keys-'));
+    try {
+      const io = { env: {}, stdout: () => undefined, stderr: () => undefined, readStdin: () => Promise.resolve('') };
+      const file = join(dir, 'config.json');
+      await writeFile(file, JSON.stringify({ limits: { accessTokenTtlS: 600, authenticatedAccessTokenTtlS: 7200 } }));
+      const store = `sqlite:${join(dir, 'cimd.db')}`;
+      assert.equal(await runServerCli(['keys', 'rotate', '--overlap-s', '60', '--config', file, '--store', store], io), 0);
+      const stores = await openStores(mergeConfig({ stores: { url: store } }), systemClock);
+      try {
+        const keys = await stores.keys.list();
+        assert.equal(keys.length, 2);
+        const retired = keys.find((k) => k.retiresAt !== undefined);
+        assert.ok(retired?.retiresAt !== undefined && retired.expiresAt !== undefined);
+        assert.equal(retired.expiresAt - retired.retiresAt, 7200 * 1000);
+      } finally {
+        await stores.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -191,7 +191,9 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
         const overlap = (integer(values['overlap-s'], 'overlap-s') ?? 3600) * 1000;
         const keys = createSigningKeys(stores.keys, systemClock);
         await keys.current();
-        const kid = await keys.rotate(overlap, config.limits.accessTokenTtlS * 1000);
+        // The old key stays published until the longest-lived access token it may have signed expires.
+        const longestTokenS = Math.max(config.limits.accessTokenTtlS, config.limits.authenticatedAccessTokenTtlS);
+        const kid = await keys.rotate(overlap, longestTokenS * 1000);
         io.stdout(`new signing key ${kid} signs from ${new Date(systemClock.now() + overlap).toISOString()}\n`);
         return 0;
       }
