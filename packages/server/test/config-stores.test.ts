@@ -119,3 +119,39 @@ describe('cimd-server keys rotate', () => {
     }
   });
 });
+
+describe('cimd-server config check', () => {
+  test('regression: prints the configuration without the introspection secrets or store passwords', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cimd-config-'));
+    try {
+      const out: string[] = [];
+      const io = {
+        env: {},
+        stdout: (s: string) => out.push(s),
+        stderr: (s: string) => out.push(s),
+        readStdin: () => Promise.resolve(''),
+      };
+      const file = join(dir, 'config.json');
+      const secret = 'introspection-secret-of-the-api';
+      await writeFile(
+        file,
+        JSON.stringify({
+          stores: { url: 'postgres://cimd:db-password@db/cimd', cacheUrl: 'redis://:cache-password@cache:6379' },
+          clients: { resourceServers: [{ id: 'api', secret }] },
+        }),
+      );
+      assert.equal(await runServerCli(['config', 'check', '--config', file], io), 0);
+      const printed = out.join('');
+      for (const hidden of [secret, 'db-password', 'cache-password']) assert.ok(!printed.includes(hidden), hidden);
+      const shown = JSON.parse(printed) as {
+        stores: { url: string; cacheUrl: string };
+        clients: { resourceServers: { id: string }[] };
+      };
+      assert.equal(shown.stores.url, 'postgres://cimd:***@db/cimd');
+      assert.equal(shown.stores.cacheUrl, 'redis://:***@cache:6379');
+      assert.equal(shown.clients.resourceServers[0]?.id, 'api');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

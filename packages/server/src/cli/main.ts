@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { IMPLEMENTED_DRAFT, isCimdError, systemClock } from '@cimd/core';
 import { PACKAGE_VERSION } from '@cimd/node';
-import { ENV_VARIABLES, type ConfigInput } from '../config.js';
+import { ENV_VARIABLES, type ConfigInput, type ServerConfig } from '../config.js';
 import { createLogger } from '../observability/logger.js';
 import { migrateStores, redactUrl } from '../backends.js';
 import { openStores } from '../server.js';
@@ -102,6 +102,20 @@ function resolveFlags(values: readonly string[] | undefined): Record<string, str
   return out;
 }
 
+/** The configuration as `config check` prints it: introspection secrets and store passwords replaced. */
+function withoutSecrets(config: ServerConfig): ServerConfig {
+  const { stores, clients } = config;
+  return {
+    ...config,
+    stores: {
+      ...stores,
+      url: redactUrl(stores.url),
+      ...(stores.cacheUrl === undefined ? {} : { cacheUrl: redactUrl(stores.cacheUrl) }),
+    },
+    clients: { ...clients, resourceServers: clients.resourceServers.map((rs) => ({ ...rs, secret: '***' })) },
+  };
+}
+
 /** Run the server CLI. Resolves with the running server for `start`, or an exit status. */
 export async function runServerCli(argv: readonly string[], io: CliEnvironment): Promise<RunningServer | number> {
   let parsed;
@@ -149,7 +163,7 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
       });
     }
     if (command === 'config' && sub === 'check') {
-      io.stdout(`${JSON.stringify(config, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(withoutSecrets(config), null, 2)}\n`);
       return 0;
     }
     if (command === 'migrate' && sub === undefined) {
