@@ -103,6 +103,14 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
     assert.equal(wider.body.error, 'invalid_target');
   });
 
+  test('regression, RFC 8707 §2: a resource with a fragment at the token endpoint is invalid_target, not the granted resource', async () => {
+    const b = h.browser();
+    const grant = await codeFor(h, b, { resource: 'https://api.example/mcp' });
+    const r = await token(b, exchange(grant.code, grant.verifier, grant.clientId, { resource: 'https://api.example/mcp#x' }));
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'invalid_target');
+  });
+
   const refusals: Array<
     [string, (c: { code: string; verifier: string; clientId: string }) => Record<string, string>, number, string]
   > = [

@@ -1,4 +1,12 @@
-import { CimdError, classifyRedirectUri, isCimdError, matchRedirectUri, redirectStaysWithClient, type Clock } from '@cimd/core';
+import {
+  CimdError,
+  canonicalResourceUri,
+  classifyRedirectUri,
+  isCimdError,
+  matchRedirectUri,
+  redirectStaysWithClient,
+  type Clock,
+} from '@cimd/core';
 import type { Client } from '../clients/client.js';
 import { isPublic } from '../clients/client.js';
 import type { ClientDirectory } from '../clients/client-directory.js';
@@ -11,7 +19,7 @@ import { consentView, type ConsentView } from '../ui/consent-view.js';
 import { sha256, type Random } from '../util/random.js';
 import { single, multi, type AuthorizationParams } from './params.js';
 import { codeRedirect, errorRedirect } from './responses.js';
-import { canonicalResource, validateResources } from './resource.js';
+import { validateResources } from './resource.js';
 
 export interface AuthorizeDeps {
   readonly issuer: string;
@@ -369,9 +377,9 @@ async function trustDisplay(deps: AuthorizeDeps, client: Client, trust: TrustCon
 function requestedResources(deps: AuthorizeDeps, params: AuthorizationParams): string[] {
   const named = multi(params, 'resource')
     .filter((r) => URL.canParse(r))
-    .map(canonicalResource);
+    .map(canonicalResourceUri);
   const fallback = deps.config.policy.defaultResource;
-  return named.length === 0 && fallback !== undefined ? [canonicalResource(fallback)] : [...new Set(named)];
+  return named.length === 0 && fallback !== undefined ? [canonicalResourceUri(fallback)] : [...new Set(named)];
 }
 
 async function ensureInteraction(deps: AuthorizeDeps, input: AuthorizeInput, now: number): Promise<InteractionRecord> {

@@ -1,16 +1,5 @@
-import { CimdError, splitUri } from '@cimd/core';
+import { CimdError, canonicalResourceUri } from '@cimd/core';
 import { isResourceUri } from '../config.js';
-
-/**
- * The canonical form of a resource indicator for comparison and for `aud`: scheme and host
- * lower-cased, everything else as written (MCP: servers accept upper-case scheme and host).
- */
-export function canonicalResource(value: string): string {
-  const u = splitUri(value);
-  if (u.scheme === undefined || u.authority === undefined) return value;
-  const authority = u.authority.replace(u.host ?? '', (u.host ?? '').toLowerCase());
-  return `${u.scheme.toLowerCase()}://${authority}${u.path}${u.query === undefined ? '' : `?${u.query}`}`;
-}
 
 /**
  * Validate the requested resources (RFC 8707 §2): absolute URIs without a fragment, and, when the
@@ -22,14 +11,14 @@ export function validateResources(
   fallback: string | undefined,
 ): string[] {
   const out: string[] = [];
-  const allowedCanonical = new Set(allowed.map(canonicalResource));
+  const allowedCanonical = new Set(allowed.map(canonicalResourceUri));
   for (const r of requested) {
     if (!isResourceUri(r)) {
       throw new CimdError('resource-invalid', `The resource "${r}" is not an absolute URI without a fragment`, {
         property: 'resource',
       });
     }
-    const c = canonicalResource(r);
+    const c = canonicalResourceUri(r);
     if (allowedCanonical.size > 0 && !allowedCanonical.has(c)) {
       throw new CimdError('resource-not-allowed', `The resource "${r}" is not served by this authorization server`, {
         property: 'resource',
@@ -46,6 +35,6 @@ export function validateResources(
     }
     if (!out.includes(c)) out.push(c);
   }
-  if (out.length === 0 && fallback !== undefined) out.push(canonicalResource(fallback));
+  if (out.length === 0 && fallback !== undefined) out.push(canonicalResourceUri(fallback));
   return out;
 }

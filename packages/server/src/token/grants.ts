@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CimdError } from '@cimd/core';
-import { canonicalResource } from '../authorize/resource.js';
+import { CimdError, canonicalResourceUri } from '@cimd/core';
 import type { Stores } from '../store/stores.js';
 import type { GrantRecord } from '../store/grants.js';
 import { sha256 } from '../util/random.js';
@@ -41,7 +40,7 @@ async function activeGrant(deps: GrantDeps, grantId: string, now: number, wonCod
 
 /** RFC 8707 §2.2: the token request may narrow the audience to resources of the grant. */
 function narrowResources(form: Form, granted: readonly string[]): readonly string[] {
-  const asked = form.all('resource').map(canonicalResource);
+  const asked = form.all('resource').map(canonicalResourceUri);
   if (asked.length === 0) return granted;
   const extra = asked.filter((r) => !granted.includes(r));
   if (extra.length > 0) {
