@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.js';
  * (one string instead of a tree of objects), and the resolver judges the text it reads back, so an
  * entry from a shared store is never trusted blindly and is always judged by the reader's current
  * rules, including the check that its `client_id` is the one asked for. (The resolver remembers
- * its verdicts on the texts it read most recently, keyed by the text itself.)
+ * its verdicts on the texts it read most recently, reused only for the identical text.)
  */
 export interface CachedDocument {
   /** The document text as fetched (UTF-8 decoded). Only documents that passed validation. */

@@ -45,5 +45,8 @@ describe('verdicts on cached texts (the resolver remembers what it accepted, by 
     const r = await resolver.resolve(ID, { use: 'authorize' });
     assert.equal(r.source, 'cache-hit');
     assert.equal(r.metadata.client_name, 'After');
+    await store.set(ID, entry);
+    assert.equal((await resolver.resolve(ID, { use: 'authorize' })).metadata.client_name, 'Before', 'and back again');
+    assert.equal(fetcher.count(), 1);
   });
 });
