@@ -1,4 +1,4 @@
-import { isProfileName, type ProfileName } from '@cimd/core';
+import { classifyRedirectUri, isProfileName, type ProfileName } from '@cimd/core';
 import { DEFAULT_TRUST, trustProblems, type TrustGroup } from './trust/trust-config.js';
 
 export type { TrustGroup } from './trust/trust-config.js';
@@ -447,6 +447,17 @@ export function configProblems(config: ServerConfig, input: readonly ConfigInput
     p(
       Array.isArray(c.redirect_uris) && c.redirect_uris.length > 0,
       `clients.static "${c.client_id}": redirect_uris must not be empty`,
+    );
+    const uris: readonly unknown[] = Array.isArray(c.redirect_uris) ? c.redirect_uris : [];
+    for (const uri of uris) {
+      const kind = classifyRedirectUri(String(uri));
+      p(kind.ok, `clients.static "${c.client_id}": redirect URI "${String(uri)}": ${kind.ok ? '' : kind.reason.message}`);
+    }
+    // Static clients have no keys here, so only public clients can use them (an authenticated
+    // method would also make their approvals silent for loopback redirects, H19).
+    p(
+      c.token_endpoint_auth_method === undefined || c.token_endpoint_auth_method === 'none',
+      `clients.static "${c.client_id}": token_endpoint_auth_method must be "none" (static clients are public)`,
     );
   }
   for (const rs of clients.resourceServers) {

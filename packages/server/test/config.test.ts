@@ -58,6 +58,21 @@ describe('configuration validation', () => {
       },
       /appears twice/,
     ],
+    [
+      'regression: a static client with a plain-http redirect URI off loopback',
+      { clients: { static: [{ client_id: 'a', redirect_uris: ['http://a.example/cb'] }], resourceServers: [] } },
+      /clients\.static "a": redirect URI "http:\/\/a\.example\/cb"/,
+    ],
+    [
+      'regression: a static client declaring an authenticated method (it has no keys to authenticate with)',
+      {
+        clients: {
+          static: [{ client_id: 'a', redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' }],
+          resourceServers: [],
+        },
+      },
+      /clients\.static "a": token_endpoint_auth_method must be "none"/,
+    ],
   ];
   for (const [name, input, message] of cases) {
     test(`refuses ${name}, naming the member`, () => {
