@@ -125,6 +125,12 @@ const VECTORS: readonly Vector[] = [
     policy: { reserved: ['https://MCP.example/mcp/'] },
   },
   { req: 'H17', url: 'https://mcp.example/mcp/client', reasons: [], policy: { reserved: ['https://mcp.example/mcp'] } },
+  {
+    req: 'H17',
+    url: 'https://mcp.example/mcp',
+    reasons: ['client-id-reserved'],
+    policy: { reserved: ['not a url', 'https://other.example', 'https://mcp.example/mcp'] },
+  },
 ];
 
 describe('Client Identifier URL vectors (draft-03 §3)', () => {
