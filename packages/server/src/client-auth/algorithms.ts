@@ -22,11 +22,6 @@ const KEY_FOR_ALG: Readonly<Record<string, { readonly kty: string; readonly crv?
 /** RSA keys shorter than this are refused (RFC 7518 §3.3, §3.5). */
 const MIN_RSA_BITS = 2048;
 
-/** Whether `alg` is an asymmetric signature algorithm this server can verify. */
-export function isKnownAsymmetricAlg(alg: string): boolean {
-  return Object.hasOwn(KEY_FOR_ALG, alg);
-}
-
 /** Bits of an RSA modulus from its base64url `n`, ignoring leading zero bytes. */
 function rsaBits(n: unknown): number {
   if (typeof n !== 'string' || !/^[A-Za-z0-9_-]+$/.test(n)) return 0;
