@@ -169,6 +169,6 @@ function authenticateResourceServer(ctx: ServerContext, header: string | undefin
   }
   const rs = ctx.config.clients.resourceServers.find((r) => r.id === id);
   // Compare even for unknown ids, so timing does not tell which ids exist.
-  const ok = safeEqual(secret, rs?.secret ?? '\u0000'.repeat(Math.max(16, secret.length)));
+  const ok = safeEqual(secret, rs?.secret ?? '');
   if (rs === undefined || !ok) fail();
 }
