@@ -247,11 +247,13 @@ describe('cimd fetch, in-process', () => {
     assert.equal(origin.hits(), before);
   });
 
-  test('usage errors exit 2: no URL, two URLs, a bad --timeout-ms, an unreadable --ca, an unknown flag', async () => {
+  test('usage errors exit 2: no URL, two URLs, a bad --timeout-ms or --max-bytes, an unreadable --ca, an unknown flag', async () => {
     const cases: [string[], RegExp][] = [
       [['fetch'], /exactly one client_id URL/],
       [['fetch', 'https://a.example/x', 'https://b.example/y'], /exactly one client_id URL/],
       [['fetch', '--timeout-ms', '0', 'https://a.example/x'], /--timeout-ms must be a positive whole number/],
+      // Regression: a --max-bytes beyond a safe integer was an internal error (exit 70) from the fetcher.
+      [['fetch', '--max-bytes', '1e20', 'https://a.example/x'], /--max-bytes must be a positive whole number/],
       [['fetch', '--ca', '/nonexistent/ca.pem', 'https://a.example/x'], /cannot read the CA certificate/],
       [['fetch', '--resolve', 'a.example:not-an-ip', 'https://a.example/x'], /--resolve needs host:address/],
       [['fetch', '--follow-redirects', 'https://a.example/x'], /Unknown option/],

@@ -89,11 +89,13 @@ export function evaluateOptions(v: Values): EvaluateOptions {
     server,
     urlPolicy,
   };
-  if (v['max-bytes'] !== undefined) {
-    const n = Number(v['max-bytes']);
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`--max-bytes must be a positive whole number, not "${v['max-bytes']}"`);
-    options.limits = { maxBytes: n };
-  }
+  if (v['max-bytes'] !== undefined) options.limits = { maxBytes: positiveInteger(v['max-bytes'], 'max-bytes') };
   return options;
+}
+
+/** A flag's value as a positive whole number that every limit accepts (a safe integer). */
+export function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive whole number, not "${value}"`);
+  return n;
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { DevelopmentOptions, FetchLimitOptions, SafeFetcherOptions } from '@cimd/node';
+import { positiveInteger } from './evaluate-flags.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Flags of `cimd fetch` beyond the shared server assumptions (EVALUATE_FLAGS). */
@@ -71,10 +72,4 @@ async function readCa(path: string, io: CliIo): Promise<string> {
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`"${path}" holds no PEM certificate`);
   return pem;
-}
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive whole number, not "${value}"`);
-  return n;
 }
