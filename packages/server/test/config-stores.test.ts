@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { systemClock } from '@cimd/core';
 import { isSharedDeployment, redactUrl } from '../src/backends.js';
-import { runServerCli } from '../src/cli/main.js';
+import { runServerCli, type CliEnvironment } from '../src/cli/main.js';
 import { configFromEnv, configProblems, mergeConfig, type ConfigInput } from '../src/config.js';
 import { openStores } from '../src/server.js';
 import { openPgDatabase, parsePostgresUrl } from '../src/store/postgres/database.js';
@@ -70,17 +70,32 @@ describe('configuration: the stores group picks the backends by URL', () => {
   });
 });
 
+/** A CLI environment whose output is kept in `out`. */
+function capturingIo(): { out: string[]; io: CliEnvironment } {
+  const out: string[] = [];
+  const io = {
+    env: {},
+    stdout: (s: string) => out.push(s),
+    stderr: (s: string) => out.push(s),
+    readStdin: () => Promise.resolve(''),
+  };
+  return { out, io };
+}
+
+/** Run `work` in a new temporary folder, removed afterwards. */
+async function inTempDir(prefix: string, work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('cimd-server migrate', () => {
-  test('applies the migrations of a new SQLite file once, then says the schema is current; the help names the command', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cimd-migrate-'));
-    try {
-      const out: string[] = [];
-      const io = {
-        env: {},
-        stdout: (s: string) => out.push(s),
-        stderr: (s: string) => out.push(s),
-        readStdin: () => Promise.resolve(''),
-      };
+  test('applies the migrations of a new SQLite file once, then says the schema is current; the help names the command', () =>
+    inTempDir('cimd-migrate-', async (dir) => {
+      const { out, io } = capturingIo();
       const store = `sqlite:${join(dir, 'cimd.db')}`;
       assert.equal(await runServerCli(['migrate', '--store', store], io), 0);
       assert.equal(await runServerCli(['migrate', '--store', store], io), 0);
@@ -89,20 +104,16 @@ describe('cimd-server migrate', () => {
       assert.equal(await runServerCli(['--help'], io), 0);
       assert.match(out.at(-1) ?? '', /cimd-server migrate/);
       assert.match(out.at(-1) ?? '', /--cache <url>/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('cimd-server keys rotate', () => {
-  test('regression: the retired key stays published as long as the longest access token it signed lives (authenticated clients too)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cimd-keys-'));
-    try {
-      const io = { env: {}, stdout: () => undefined, stderr: () => undefined, readStdin: () => Promise.resolve('') };
+  test('regression: the retired key stays published as long as the longest access token it signed lives (authenticated clients too)', () =>
+    inTempDir('cimd-keys-', async (dir) => {
       const file = join(dir, 'config.json');
       await writeFile(file, JSON.stringify({ limits: { accessTokenTtlS: 600, authenticatedAccessTokenTtlS: 7200 } }));
       const store = `sqlite:${join(dir, 'cimd.db')}`;
+      const { io } = capturingIo();
       assert.equal(await runServerCli(['keys', 'rotate', '--overlap-s', '60', '--config', file, '--store', store], io), 0);
       const stores = await openStores(mergeConfig({ stores: { url: store } }), systemClock);
       try {
@@ -114,23 +125,13 @@ describe('cimd-server keys rotate', () => {
       } finally {
         await stores.close();
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('cimd-server config check', () => {
-  test('regression: prints the configuration without the introspection secrets or store passwords', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cimd-config-'));
-    try {
-      const out: string[] = [];
-      const io = {
-        env: {},
-        stdout: (s: string) => out.push(s),
-        stderr: (s: string) => out.push(s),
-        readStdin: () => Promise.resolve(''),
-      };
+  test('regression: prints the configuration without the introspection secrets or store passwords', () =>
+    inTempDir('cimd-config-', async (dir) => {
+      const { out, io } = capturingIo();
       const file = join(dir, 'config.json');
       const secret = 'introspection-secret-of-the-api';
       await writeFile(
@@ -150,8 +151,5 @@ describe('cimd-server config check', () => {
       assert.equal(shown.stores.url, 'postgres://cimd:***@db/cimd');
       assert.equal(shown.stores.cacheUrl, 'redis://:***@cache:6379');
       assert.equal(shown.clients.resourceServers[0]?.id, 'api');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
