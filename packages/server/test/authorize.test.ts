@@ -151,6 +151,20 @@ describe('authorization endpoint: errors after verification go to the client wit
     assert.equal(location.searchParams.get('error'), 'access_denied');
     assert.equal(location.searchParams.get('iss'), ISSUER);
   });
+
+  test('regression: a denial ends the interaction: the same consent form cannot approve afterwards', async () => {
+    const id = h.newClient();
+    const b = h.browser();
+    const { pages } = await b.authorize(authorizeParams({ client_id: id }), {
+      username: 'alice',
+      password: PASSWORD,
+      decision: 'deny',
+    });
+    const consent = pages.at(-1) ?? '';
+    const again = await b.decide(consent, 'approve');
+    assert.equal(again.headers.get('location'), null, 'no code after the denial');
+    assert.equal(reasonOf(await errorPageOf(again)), 'interaction-expired');
+  });
 });
 
 describe('authenticate before fetch (IETF 124 slides: SSRF mitigation)', () => {

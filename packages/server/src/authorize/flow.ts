@@ -171,12 +171,11 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
     }
   }
   const state = single(params, 'state');
-  const fail = (error: CimdError): AuthorizeOutcome => ({
-    type: 'redirect',
-    location: errorRedirect(redirectUri, error, state, deps.issuer),
-    error,
-    clientId,
-  });
+  /** An error response to the client ends the interaction, as a code does: its forms stop working. */
+  const fail = async (error: CimdError): Promise<AuthorizeOutcome> => {
+    if (input.interaction !== undefined) await deps.stores.interactions.delete(input.interaction.id);
+    return { type: 'redirect', location: errorRedirect(redirectUri, error, state, deps.issuer), error, clientId };
+  };
 
   let request: CheckedRequest;
   try {
