@@ -464,7 +464,10 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
         emit(loaded.source);
         return resolved(clientId, loaded, loaded.source);
       } catch (e) {
-        if (use === 'token' && cached !== undefined && isCimdError(e) && clock.now() < cached.entry.staleUntil) {
+        // The grace covers outages, never a document its origin says is gone (404, 410): that is
+        // how a client withdraws its identity, and it takes effect at once.
+        const outage = isCimdError(e) && e.code !== 'fetch-gone';
+        if (use === 'token' && cached !== undefined && outage && clock.now() < cached.entry.staleUntil) {
           emit('stale-grace', e);
           return resolved(clientId, cached, 'stale-grace');
         }

@@ -181,12 +181,12 @@ describe('errors and invalid documents are never cached (R39, R40)', () => {
 });
 
 describe('last good copy (H9)', () => {
-  async function expiredWithFailingOrigin(options: Parameters<typeof setup>[0] = {}) {
+  async function expiredWithFailingOrigin(options: Parameters<typeof setup>[0] = {}, fail: ReasonCode = 'fetch-connect') {
     const s = setup({ ...options, freshness: { refreshAheadFraction: 0, ...options.freshness } });
     s.fetcher.serve(ID, { body: documentFor(ID), headers: MAX_AGE_600 });
     const first = await s.resolver.resolve(ID, { use: 'authorize' });
     s.clock.advance(600 * SECOND);
-    s.fetcher.serve(ID, { fail: 'fetch-connect' });
+    s.fetcher.serve(ID, { fail });
     return { ...s, first };
   }
 
@@ -232,6 +232,13 @@ describe('last good copy (H9)', () => {
     assert.equal((await resolver.resolve(ID, { use: 'token' })).source, 'stale-grace');
     clock.advance(1);
     await assert.rejects(resolver.resolve(ID, { use: 'token' }), { code: 'fetch-connect' });
+  });
+
+  test('H9: a document its origin says is gone (404, 410) is never served from the grace: the client withdrew it', async () => {
+    const gone = await expiredWithFailingOrigin({}, 'fetch-gone');
+    await assert.rejects(gone.resolver.resolve(ID, { use: 'token' }), { code: 'fetch-gone' });
+    const outage = await expiredWithFailingOrigin({}, 'fetch-bad-status');
+    assert.equal((await outage.resolver.resolve(ID, { use: 'token' })).source, 'stale-grace', 'a 5xx is an outage');
   });
 
   test('H9: staleGraceMs 0 turns the last good copy off', async () => {
@@ -284,7 +291,7 @@ describe('per-origin backoff (H8)', () => {
     fetcher.serve(ID2, { body: documentFor('https://elsewhere.example/c.json') });
     for (let i = 0; i < 10; i++) {
       await assert.rejects(resolver.resolve('https://app.example/missing.json', { use: 'authorize' }), {
-        code: 'fetch-bad-status',
+        code: 'fetch-gone',
       });
     }
     for (let i = 0; i < 10; i++) {
@@ -296,8 +303,8 @@ describe('per-origin backoff (H8)', () => {
   });
 
   test('H8: the counted failures are configurable', async () => {
-    const { fetcher, resolver } = setup({ backoff: { ...backoff, threshold: 1, countedReasons: ['fetch-bad-status'] } });
-    await assert.rejects(resolver.resolve(ID, { use: 'authorize' }), { code: 'fetch-bad-status' });
+    const { fetcher, resolver } = setup({ backoff: { ...backoff, threshold: 1, countedReasons: ['fetch-gone'] } });
+    await assert.rejects(resolver.resolve(ID, { use: 'authorize' }), { code: 'fetch-gone' });
     await assert.rejects(resolver.resolve(ID, { use: 'authorize' }), { code: 'fetch-backoff' });
     assert.equal(fetcher.count(), 1);
   });

@@ -25,6 +25,11 @@ export function checkStatus(target: FetchTarget, status: number, headers: Header
     throw new CimdError('fetch-redirect', `${target.url.href} answered ${status} with ${to}; redirects are never followed`);
   }
   const only = conditional ? '200 (or 304 to a conditional request)' : '200';
+  if (status === 404 || status === 410) {
+    // The origin says the document does not exist: a client can withdraw its identity this way,
+    // so this is told apart from outages (the resolver's outage grace never covers it).
+    throw new CimdError('fetch-gone', `${target.url.href} answered ${status}: no document is published there`);
+  }
   throw new CimdError('fetch-bad-status', `${target.url.href} answered ${status}; only ${only} is accepted`);
 }
 

@@ -156,7 +156,7 @@ describe('the happy path', () => {
     events.length = 0;
     const url = origin.url('client.test', '/event.json');
     const fetched = await fetcher.fetch(fetchRequest(url));
-    await assert.rejects(fetcher.fetch(fetchRequest(origin.url('client.test', '/missing.json'))), { code: 'fetch-bad-status' });
+    await assert.rejects(fetcher.fetch(fetchRequest(origin.url('client.test', '/missing.json'))), { code: 'fetch-gone' });
 
     assert.equal(events.length, 2);
     const [ok, failed] = events as [FetchEvent, FetchEvent];
@@ -172,7 +172,7 @@ describe('the happy path', () => {
         address: '127.0.0.1',
       },
     );
-    assert.equal(failed.outcome, 'fetch-bad-status');
+    assert.equal(failed.outcome, 'fetch-gone');
     assert.equal(failed.status, 404);
     assert.equal(failed.bytes, 0);
   });

@@ -95,10 +95,11 @@ describe('R33: redirects are never followed', () => {
 
 describe('R32: exactly 200 is success', () => {
   for (const status of [201, 202, 203, 204, 206, 400, 401, 403, 404, 410, 429, 500, 502, 503]) {
-    test(`R17, R32: ${status} is fetch-bad-status naming the status`, async () => {
+    const code = status === 404 || status === 410 ? 'fetch-gone' : 'fetch-bad-status';
+    test(`R17, R32: ${status} is ${code} naming the status`, async () => {
       const body = status === 204 ? '' : JSON.stringify(VALID);
       origin.route(`/s${status}`, { status, headers: { 'content-type': 'application/json' }, body });
-      const message = await rejectsWith(`/s${status}`, 'fetch-bad-status');
+      const message = await rejectsWith(`/s${status}`, code);
       assert.ok(message.includes(` ${status}`), message);
     });
   }

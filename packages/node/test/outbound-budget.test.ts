@@ -167,7 +167,7 @@ describe('H8: budgets in the fetcher', () => {
     const dns = createTestResolver({ 'client.test': '127.0.0.1' });
     const fetcher = createSafeFetcher(loopbackFetcherOptions(pki, dns, { budgets: { perOrigin: { concurrent: 1 } } }));
     for (let i = 0; i < 3; i++) {
-      await assert.rejects(fetcher.fetch(fetchRequest(origin.url('client.test', '/missing'))), { code: 'fetch-bad-status' });
+      await assert.rejects(fetcher.fetch(fetchRequest(origin.url('client.test', '/missing'))), { code: 'fetch-gone' });
     }
   });
 

@@ -51,10 +51,10 @@ describe('the development CIMD Service (draft-03 Appendix A)', () => {
     assert.equal(verdict.accepted, true, JSON.stringify(verdict.reasons));
   });
 
-  test('R82: anything not provisioned is a 404, which the fetcher reports as a bad status', async () => {
+  test('R82: anything not provisioned is a 404, which the fetcher reports as gone', async () => {
     await assert.rejects(
       fetcher().fetch({ url: new URL(`${service.origin}/clients/nobody.json`), purpose: 'client-metadata' }),
-      (e) => isCimdError(e) && e.code === 'fetch-bad-status' && /404/.test(e.message),
+      (e) => isCimdError(e) && e.code === 'fetch-gone' && /404/.test(e.message),
     );
   });
 

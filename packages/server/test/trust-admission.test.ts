@@ -174,7 +174,7 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
       await assert.rejects(admin.register(bad, 'admin:root'), (e: unknown) => isCimdError(e) && e.code === 'client-id-mismatch');
       await assert.rejects(
         admin.register('https://missing.app.example/c.json', 'admin:root'),
-        (e: unknown) => isCimdError(e) && e.code === 'fetch-bad-status',
+        (e: unknown) => isCimdError(e) && e.code === 'fetch-gone',
       );
       await assert.rejects(
         admin.register('http://insecure.app.example/c.json', 'admin:root'),

@@ -15,6 +15,11 @@ export const DISCOVERY_REASONS = {
   'fetch-timeout': { wire: 'invalid_client', requirement: 'H4', summary: 'The fetch did not finish before its deadline' },
   'fetch-redirect': { wire: 'invalid_client', requirement: 'R33', summary: 'The server answered with a redirect' },
   'fetch-bad-status': { wire: 'invalid_client', requirement: 'R32', summary: 'The server answered with a status other than 200' },
+  'fetch-gone': {
+    wire: 'invalid_client',
+    requirement: 'R32',
+    summary: 'The server answered 404 or 410: the document is not, or no longer, published',
+  },
   'fetch-too-large': { wire: 'invalid_client', requirement: 'R73', summary: 'The response body exceeds the byte limit' },
   'fetch-headers-too-large': {
     wire: 'invalid_client',

@@ -51,7 +51,7 @@ export class MapFetcher implements Fetcher {
     this.requests.push(request);
     while (this.#gate !== undefined) await this.#gate;
     const route = this.#routes.get(request.url.href);
-    if (route === undefined) throw new CimdError('fetch-bad-status', `The server answered 404 for ${request.url.href}`);
+    if (route === undefined) throw new CimdError('fetch-gone', `The server answered 404 for ${request.url.href}`);
     if ('fail' in route) throw new CimdError(route.fail, `Simulated ${route.fail} for ${request.url.href}`);
     if ('throws' in route) throw route.throws;
     if ('notModified' in route) return answer(304, {}, new Uint8Array());
