@@ -172,4 +172,27 @@ describe('first-seen clients: token lifetimes, rate limits, the first approver (
       await h.close();
     }
   });
+
+  test("R75: requests that fail (junk codes and refresh tokens) never use up a first-seen client's token allowance", async () => {
+    const h = await createHarness({
+      trust: { firstSeenTokensPerClient: 3, firstSeenTokensPerDomain: 3, firstSeenTokenWindowS: 3600 },
+    });
+    try {
+      await h.addUser('alice');
+      const a = h.newClient();
+      for (let i = 0; i < 20; i++) {
+        const junk = await h.browser().post('/token', { grant_type: 'refresh_token', refresh_token: `junk-${i}`, client_id: a });
+        assert.equal(junk.status, 400, 'invalid_grant, not a rate limit');
+      }
+      let token = (await tokensFor(h.browser(), a, 'alice')).refresh_token;
+      for (let i = 0; i < 2; i++) {
+        const r = await refresh(h.browser(), a, token);
+        assert.equal(r.status, 200, `refresh ${i}: the allowance of 3 is intact`);
+        token = String(r.body['refresh_token']);
+      }
+      assert.equal((await refresh(h.browser(), a, token)).status, 429);
+    } finally {
+      await h.close();
+    }
+  });
 });

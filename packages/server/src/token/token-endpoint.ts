@@ -35,7 +35,10 @@ export async function handleTokenRequest(
   if (!client.grantTypes.includes(grantType)) {
     throw new CimdError('client-grant-not-allowed', `The client ${client.clientId} does not declare the ${grantType} grant`);
   }
-  // First-seen limits (slides): counted before the grant runs, so a refused request burns no code.
-  const lifetimes = await deps.trust?.tokens.admit(client);
-  return grant(deps, lifetimes === undefined ? auth : { ...auth, lifetimes }, form);
+  // First-seen limits (slides): checked before the grant runs, so a refused request burns no code;
+  // counted after it succeeds, so failed requests cannot use up the allowance.
+  const admission = await deps.trust?.tokens.admit(client);
+  const response = await grant(deps, admission === undefined ? auth : { ...auth, lifetimes: admission.lifetimes }, form);
+  await admission?.issued();
+  return response;
 }

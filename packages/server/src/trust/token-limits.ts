@@ -17,16 +17,28 @@ export interface TokenLifetimes {
  * shorter token lifetimes. Counted in the shared counters, so several instances count together.
  */
 export interface TokenLimits {
-  /** Count this token request; throws `trust-token-rate-limited` over the limits. */
-  admit(client: Client): Promise<TokenLifetimes>;
+  /**
+   * Check the allowance before the grant runs; throws `trust-token-rate-limited` when it is used
+   * up. Only tokens actually issued count: `issued()` is called after success, so requests that
+   * fail (a junk code, a replayed token) cannot use up a client's or a domain's allowance.
+   */
+  admit(client: Client): Promise<TokenAdmission>;
 }
+
+export interface TokenAdmission {
+  readonly lifetimes: TokenLifetimes;
+  /** Count one issued token against the client and its domain. */
+  issued(): Promise<void>;
+}
+
+const UNLIMITED: TokenAdmission = { lifetimes: {}, issued: () => Promise.resolve() };
 
 export function createTokenLimits(trust: TrustGroup, counters: CounterStore, assessor: Assessor, clock: Clock): TokenLimits {
   return {
     async admit(client) {
-      if (client.kind !== 'cimd') return {};
+      if (client.kind !== 'cimd') return UNLIMITED;
       const { assessment, domain } = await assessor.assess(client);
-      if (!assessment.firstSeen) return {};
+      if (!assessment.firstSeen) return UNLIMITED;
       const windowMs = trust.firstSeenTokenWindowS * 1000;
       const now = clock.now();
       const refuse = (which: string): never => {
@@ -35,12 +47,19 @@ export function createTokenLimits(trust: TrustGroup, counters: CounterStore, ass
           headers: { 'retry-after': String(trust.firstSeenTokenWindowS) },
         });
       };
-      // The client's own counter first: a client over its limit does not use up its domain's allowance.
-      const byClient = await counters.increment(`trust-tokens:client:${client.clientId}`, windowMs, now);
-      if (byClient > trust.firstSeenTokensPerClient) refuse(`the client ${client.clientId}`);
-      const byDomain = await counters.increment(`trust-tokens:domain:${domain}`, windowMs, now);
-      if (byDomain > trust.firstSeenTokensPerDomain) refuse(`clients of ${domain}`);
-      return { accessTtlS: trust.firstSeenAccessTokenTtlS, refreshTtlS: trust.firstSeenRefreshTokenTtlS };
+      const clientKey = `trust-tokens:client:${client.clientId}`;
+      const domainKey = `trust-tokens:domain:${domain}`;
+      if ((await counters.get(clientKey, now)) >= trust.firstSeenTokensPerClient) refuse(`the client ${client.clientId}`);
+      if ((await counters.get(domainKey, now)) >= trust.firstSeenTokensPerDomain) refuse(`clients of ${domain}`);
+      return {
+        lifetimes: { accessTtlS: trust.firstSeenAccessTokenTtlS, refreshTtlS: trust.firstSeenRefreshTokenTtlS },
+        // Concurrent requests checked before any of them counted may overshoot by their number.
+        async issued() {
+          const at = clock.now();
+          await counters.increment(clientKey, windowMs, at);
+          await counters.increment(domainKey, windowMs, at);
+        },
+      };
     },
   };
 }
