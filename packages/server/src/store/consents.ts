@@ -17,6 +17,8 @@ export interface ConsentStore {
   get(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
   put(record: ConsentRecord): Promise<void>;
   revoke(userId: string, clientId: string): Promise<void>;
+  /** Revoke every consent for a client (or only one user's); returns how many were removed. */
+  revokeByClient(clientId: string, userId?: string): Promise<number>;
   /** How many distinct users have a consent for the client (reputation). */
   countUsers(clientId: string): Promise<number>;
 }

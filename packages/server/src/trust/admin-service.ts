@@ -154,9 +154,19 @@ export function createAdminService(ctx: ServerContext): AdminService {
     };
   }
 
+  /**
+   * Revoke grants and the remembered consents with them: after an administrator's revocation (or a
+   * block later lifted) the next authorization shows the consent page again, never a silent code.
+   */
   async function revokeGrants(clientId: string, actor: string, reason: string, userId?: string): Promise<number> {
     const count = await stores.grants.revokeByClient(clientId, clock.now(), reason, userId);
-    await trust.audit.record(actor, 'grants-revoked', clientId, { count, reason, ...(userId === undefined ? {} : { userId }) });
+    const consents = await stores.consents.revokeByClient(clientId, userId);
+    await trust.audit.record(actor, 'grants-revoked', clientId, {
+      count,
+      consents,
+      reason,
+      ...(userId === undefined ? {} : { userId }),
+    });
     return count;
   }
 

@@ -167,6 +167,18 @@ export function consentContract(current: CurrentContext): void {
       assert.notEqual(await stores.consents.get('user-1', OTHER_CLIENT), undefined);
     });
 
+    test("revokeByClient removes every consent of a client (or one user's) and counts them; other clients keep theirs", async () => {
+      const { stores } = current();
+      for (const userId of ['user-1', 'user-2', 'user-3']) await stores.consents.put(consentRecord({ userId }));
+      await stores.consents.put(consentRecord({ userId: 'user-1', clientId: OTHER_CLIENT }));
+      assert.equal(await stores.consents.revokeByClient(CLIENT, 'user-2'), 1);
+      assert.equal(await stores.consents.get('user-2', CLIENT), undefined);
+      assert.equal(await stores.consents.revokeByClient(CLIENT), 2);
+      assert.equal(await stores.consents.revokeByClient(CLIENT), 0);
+      assert.equal(await stores.consents.countUsers(CLIENT), 0);
+      assert.notEqual(await stores.consents.get('user-1', OTHER_CLIENT), undefined);
+    });
+
     test('countUsers counts distinct users of one client: a replaced consent counts once, a revoked one not at all', async () => {
       const { stores } = current();
       assert.equal(await stores.consents.countUsers(CLIENT), 0);

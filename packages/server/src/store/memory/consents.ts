@@ -23,6 +23,18 @@ export function createMemoryConsentStore(gate: Gate): ConsentStore {
         users?.delete(userId);
         if (users?.size === 0) usersByClient.delete(clientId);
       }),
+    revokeByClient: (clientId, userId) =>
+      gate.run(() => {
+        const users = usersByClient.get(clientId);
+        if (users === undefined) return 0;
+        const targets = userId === undefined ? [...users] : users.has(userId) ? [userId] : [];
+        for (const u of targets) {
+          consents.delete(compoundKey(u, clientId));
+          users.delete(u);
+        }
+        if (users.size === 0) usersByClient.delete(clientId);
+        return targets.length;
+      }),
     countUsers: (clientId) => gate.run(() => usersByClient.get(clientId)?.size ?? 0),
   };
 }

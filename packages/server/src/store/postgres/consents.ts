@@ -23,6 +23,13 @@ export function createPgConsentStore(db: PgDatabase): ConsentStore {
     async revoke(userId, clientId) {
       await db.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
     },
+    async revokeByClient(clientId, userId) {
+      const result =
+        userId === undefined
+          ? await db.query('DELETE FROM consents WHERE client_id = $1', [clientId])
+          : await db.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
+      return result.rowCount ?? 0;
+    },
     // The key is (user_id, client_id), so each row of a client is a distinct user.
     async countUsers(clientId) {
       const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM consents WHERE client_id = $1', [clientId]);

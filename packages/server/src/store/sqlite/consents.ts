@@ -14,6 +14,7 @@ export function createSqliteConsentStore(db: SqliteDatabase, gate: Gate): Consen
        fingerprint = excluded.fingerprint, granted_at = excluded.granted_at`,
   );
   const remove = db.prepare<[string, string]>('DELETE FROM consents WHERE user_id = ? AND client_id = ?');
+  const removeAll = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
   // The key is (user_id, client_id), so each row of a client is a distinct user.
   const count = db.prepare<[string], number>('SELECT COUNT(*) FROM consents WHERE client_id = ?').pluck();
   return {
@@ -30,6 +31,8 @@ export function createSqliteConsentStore(db: SqliteDatabase, gate: Gate): Consen
       gate.run(() => {
         remove.run(userId, clientId);
       }),
+    revokeByClient: (clientId, userId) =>
+      gate.run(() => (userId === undefined ? removeAll.run(clientId) : remove.run(userId, clientId)).changes),
     countUsers: (clientId) => gate.run(() => count.get(clientId) ?? 0),
   };
 }
