@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -73,5 +74,10 @@ describe('docs/conformance.md', () => {
         assert.ok(cites, `${r.id} (${r.status}) cites no test`);
       else assert.ok(r.proof.trim().length > 0, `${r.id} (${r.status}) needs a note`);
     }
+  });
+
+  test('every test file that names a requirement is cited in its row (scripts/conformance.mjs --check)', () => {
+    const output = execFileSync(process.execPath, [`${ROOT}scripts/conformance.mjs`, '--check'], { encoding: 'utf8' });
+    assert.match(output, /every proof list is current/);
   });
 });
