@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { IMPLEMENTED_DRAFT } from '@cimd/core';
+import { listen } from '../src/server.js';
 import { authorizeParams, createHarness, ISSUER, PASSWORD, pkce, REDIRECT_URI } from './support/harness.js';
 
 describe('authorization server metadata (RFC 8414, draft-03 §7)', () => {
@@ -233,5 +235,76 @@ describe('request bodies', () => {
     );
     assert.equal(((await r.json()) as { error: string }).error, 'unsupported_grant_type', 'grant_type=password was read');
     await h.close();
+  });
+
+  /**
+   * POST `chunks` chunks of 1 KiB over a real socket, one per event-loop turn, without
+   * Content-Length (chunked), stopping early once the response has arrived.
+   */
+  function postChunked(
+    url: string,
+    parts: readonly string[],
+  ): Promise<{ status: number; body: string; connection: string | undefined; sent: number }> {
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      let sent = 0;
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          answered = true;
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection, sent }));
+        },
+      );
+      req.on('error', (e) => (answered ? undefined : reject(e)));
+      const next = (): void => {
+        if (answered || sent === parts.length) {
+          if (!answered) req.end();
+          return;
+        }
+        req.write(parts[sent]);
+        sent += 1;
+        setTimeout(next, 1);
+      };
+      next();
+    });
+  }
+
+  test('over a socket: a chunked body over maxFormBytes is answered 400 once past the limit, and the connection closes', async () => {
+    const h = await createHarness();
+    const server = await listen(h.server.app, '127.0.0.1', 0);
+    try {
+      const limitChunks = Math.ceil(h.config.limits.maxFormBytes / 1024);
+      const chunk = `x=${'a'.repeat(1022)}&`;
+      for (const path of ['/token', '/revoke', '/authorize']) {
+        const r = await postChunked(
+          `${server.url}${path}`,
+          Array.from({ length: 1000 }, () => chunk),
+        );
+        assert.equal(r.status, 400, path);
+        assert.equal((JSON.parse(r.body) as { error: string }).error, 'invalid_request', path);
+        assert.equal(r.connection, 'close', path);
+        assert.ok(r.sent < 1000, `${path}: the server waited for all ${r.sent} chunks (limit ${limitChunks})`);
+      }
+    } finally {
+      await server.close();
+      await h.close();
+    }
+  });
+
+  test('over a socket: a chunked body within maxFormBytes is read whole, across chunk boundaries', async () => {
+    const h = await createHarness();
+    const server = await listen(h.server.app, '127.0.0.1', 0);
+    try {
+      const r = await postChunked(`${server.url}/token`, ['grant_', 'type=pass', 'word']);
+      assert.equal((JSON.parse(r.body) as { error: string }).error, 'unsupported_grant_type', 'grant_type=password was read');
+      assert.notEqual(r.connection, 'close');
+    } finally {
+      await server.close();
+      await h.close();
+    }
   });
 });
