@@ -69,10 +69,10 @@ const S = QUICK
       coldIds: 500,
       sameHostIds: 100,
       burst: 1000,
-      tokens: 600,
+      tokens: 2000,
       warmMs: 700,
       warmTokens: 200,
-      isoMs: 1500,
+      isoMs: 3000,
       heapClients: 100_000,
       heapRuns: 3,
     };
