@@ -151,7 +151,7 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
       await h.addUser('alice');
       const admin = createAdminService(h.server.context);
       const id = h.newClient();
-      const details = await admin.register(id, 'admin:root');
+      const details = await admin.register(id, 'admin:root', 'trusted');
       assert.equal(h.fetcher.count(id), 1, 'fetched at registration');
       assert.deepEqual([details.registered, details.trust, details.tier], [true, 'trusted', 'trusted']);
       assert.equal(details.versions[0]?.status, 'first-seen');
@@ -165,19 +165,42 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
     }
   });
 
+  test('R61: registering with no decision ("none") records none, and keeps a block an administrator already set', async () => {
+    const h = await createHarness({ trust: { admission: 'allow-list' } });
+    try {
+      const admin = createAdminService(h.server.context);
+      const id = h.newClient();
+      const details = await admin.register(id, 'admin:root', undefined);
+      assert.deepEqual([details.registered, details.trust, details.tier], [true, undefined, 'first-seen']);
+      await admin.setTrust(id, 'blocked', 'admin:root');
+      const again = await admin.register(id, 'admin:root', undefined);
+      assert.deepEqual([again.trust, again.tier], ['blocked', 'blocked']);
+      const audit = await admin.audit({ clientId: id, action: 'client-registered' });
+      assert.deepEqual(
+        audit.map((e) => e.detail['trust']),
+        [null, null],
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   test('R61: a URL whose document is invalid or unreachable is not registered', async () => {
     const h = await createHarness({ trust: { admission: 'allow-list' } });
     try {
       const admin = createAdminService(h.server.context);
       const bad = 'https://bad.app.example/c.json';
       h.serve(bad, document('https://someone-else.app.example/c.json'));
-      await assert.rejects(admin.register(bad, 'admin:root'), (e: unknown) => isCimdError(e) && e.code === 'client-id-mismatch');
       await assert.rejects(
-        admin.register('https://missing.app.example/c.json', 'admin:root'),
+        admin.register(bad, 'admin:root', 'trusted'),
+        (e: unknown) => isCimdError(e) && e.code === 'client-id-mismatch',
+      );
+      await assert.rejects(
+        admin.register('https://missing.app.example/c.json', 'admin:root', 'trusted'),
         (e: unknown) => isCimdError(e) && e.code === 'fetch-gone',
       );
       await assert.rejects(
-        admin.register('http://insecure.app.example/c.json', 'admin:root'),
+        admin.register('http://insecure.app.example/c.json', 'admin:root', 'trusted'),
         (e: unknown) => isCimdError(e) && e.code === 'client-id-not-https',
       );
       assert.deepEqual(await admin.listClients(), []);
@@ -193,7 +216,7 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
       const admin = createAdminService(h.server.context);
       const id = h.newClient();
       const other = h.newClient(); // seen, not registered: the schedule leaves it alone
-      await admin.register(id, 'admin:root');
+      await admin.register(id, 'admin:root', 'trusted');
       await h.stores.trust.clients.create({
         clientId: other,
         domain: 'app.example',

@@ -75,7 +75,11 @@ export interface RefreshResult {
 export interface AdminService {
   listClients(options?: { readonly limit?: number; readonly offset?: number }): Promise<ClientOverview[]>;
   client(clientId: string): Promise<ClientDetails>;
-  register(clientId: string, actor: string, trust?: AdminTrust): Promise<ClientDetails>;
+  /**
+   * Pre-register a client (R61) with an administrator's decision; `undefined` ("none") records
+   * no decision and keeps any decision already taken (lifting a block takes `setTrust`).
+   */
+  register(clientId: string, actor: string, trust: AdminTrust | undefined): Promise<ClientDetails>;
   refresh(clientId: string, actor: string): Promise<RefreshResult>;
   setTrust(clientId: string, trust: AdminTrust | undefined, actor: string): Promise<void>;
   setPinned(clientId: string, pinned: boolean, actor: string): Promise<void>;
@@ -178,13 +182,14 @@ export function createAdminService(ctx: ServerContext): AdminService {
 
     client: details,
 
-    async register(clientId, actor, level = 'trusted') {
+    async register(clientId, actor, level) {
       // R61: the document is fetched and validated now; a failure refuses the registration.
       const client = await ctx.refetchClient(clientId);
       const now = clock.now();
       await registry.clients.setRegistered(client.clientId, true, now);
-      await registry.clients.setTrust(client.clientId, level, now);
-      await trust.audit.record(actor, 'client-registered', client.clientId, { trust: level, digest: client.digest });
+      if (level !== undefined) await registry.clients.setTrust(client.clientId, level, now);
+      await trust.audit.record(actor, 'client-registered', client.clientId, { trust: level ?? null, digest: client.digest });
+      if (level === 'blocked') await revokeGrants(client.clientId, actor, 'client blocked by an administrator');
       return details(client.clientId);
     },
 
