@@ -61,6 +61,6 @@ if (runnable.length === 0) {
   process.exit(1);
 }
 
-const args = ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', ...runnable];
+const args = ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...runnable];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...services.env } });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

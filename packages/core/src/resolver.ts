@@ -111,6 +111,13 @@ export interface ResolverHooks {
    * denies.
    */
   readonly admit?: (clientId: string, url: URL) => AdmissionDecision | Promise<AdmissionDecision>;
+  /**
+   * Asked before the first fetch of a client_id that has nothing in the cache, with what the
+   * resolution is for; a hook that throws refuses the fetch with its error (a CimdError passes
+   * through unchanged). A server uses it to fetch, at the token endpoint, only clients an
+   * authorization has already recorded, so that anonymous requests cannot make it fetch.
+   */
+  readonly beforeFirstFetch?: (clientId: string, use: ResolveUse) => void | Promise<void>;
   /** Every outcome, with a stable code, for logs and metrics (see `resolver-events.ts`). */
   readonly onEvent?: ResolverEventHook;
 }
@@ -226,6 +233,16 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
       throw new CimdError('fetch-policy-denied', `The admission policy refuses the client_id ${clientId}`);
   }
 
+  async function firstFetch(clientId: string, use: ResolveUse): Promise<void> {
+    if (hooks.beforeFirstFetch === undefined) return;
+    try {
+      await hooks.beforeFirstFetch(clientId, use);
+    } catch (cause) {
+      if (isCimdError(cause)) throw cause;
+      throw new CimdError('fetch-policy-denied', 'The fetch policy failed, so the client_id is refused', { cause });
+    }
+  }
+
   /** Parse and validate a document for `clientId` with the configured rules; never throws. */
   function decode(clientId: string, body: Uint8Array | string, urlWarnings: readonly Finding[]): Decoded | readonly Finding[] {
     const parsed = parseStrictJson(body, evaluate.limits);
@@ -339,6 +356,13 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
     } catch (e) {
       const error = isCimdError(e) ? e : new CimdError('fetch-network', 'The fetcher failed unexpectedly', { cause: e });
       if (counted.has(error.code)) backoff.failure(origin, clock.now());
+      // A 404 or 410 withdraws the document: the last good copy goes at once, so no later outage
+      // can bring it back through the grace (H9), and a background refresh that sees it ends it too.
+      if (error.code === 'fetch-gone') {
+        await cacheDelete(clientId);
+        refreshAttempts.delete(clientId);
+        verdicts.delete(clientId);
+      }
       throw error;
     }
     backoff.success(origin);
@@ -458,6 +482,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
         return resolved(clientId, cached, 'cache-hit');
       }
       // 4. Fetch (R29, R30), coalesced (H8); on failure, perhaps the last good copy (H9).
+      if (cached === undefined) await firstFetch(clientId, use);
       state.led = false;
       try {
         const loaded = await flight(clientId, url, check.warnings, cached, state);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClientResolver, createMemoryDocumentCache, isCimdError, type DocumentCache, type ReasonCode } from '@cimd/core';
+import {
+  CimdError,
+  createClientResolver,
+  createMemoryDocumentCache,
+  isCimdError,
+  type DocumentCache,
+  type ReasonCode,
+} from '@cimd/core';
 import { ManualClock } from './support/manual-clock.js';
 import { MapFetcher } from './support/map-fetcher.js';
 import { codes, documentFor, HOUR, ID, MINUTE, SECOND, setup } from './support/resolver-setup.js';
@@ -241,6 +248,25 @@ describe('last good copy (H9)', () => {
     assert.equal((await outage.resolver.resolve(ID, { use: 'token' })).source, 'stale-grace', 'a 5xx is an outage');
   });
 
+  test('regression, H9: once the origin said gone, a later outage does not bring the withdrawn copy back', async () => {
+    const { fetcher, resolver, store } = await expiredWithFailingOrigin({}, 'fetch-gone');
+    await assert.rejects(resolver.resolve(ID, { use: 'token' }), { code: 'fetch-gone' });
+    assert.equal(await store.get(ID), undefined, 'the copy is dropped');
+    fetcher.serve(ID, { fail: 'fetch-timeout' });
+    await assert.rejects(resolver.resolve(ID, { use: 'token' }), { code: 'fetch-timeout' });
+  });
+
+  test('regression, H9: a 404 seen by a background refresh ends the cached document at once', async () => {
+    const { clock, fetcher, resolver } = setup();
+    fetcher.serve(ID, { body: documentFor(ID), headers: { 'cache-control': 'max-age=1000' } });
+    await resolver.resolve(ID, { use: 'authorize' });
+    clock.advance(950 * SECOND); // in the last 10 %: a hit refreshes in the background
+    fetcher.serve(ID, { fail: 'fetch-gone' });
+    assert.equal((await resolver.resolve(ID, { use: 'authorize' })).source, 'cache-hit');
+    await resolver.drain();
+    await assert.rejects(resolver.resolve(ID, { use: 'authorize' }), { code: 'fetch-gone' });
+  });
+
   test('H9: staleGraceMs 0 turns the last good copy off', async () => {
     const { resolver } = await expiredWithFailingOrigin({ freshness: { staleGraceMs: 0 } });
     await assert.rejects(resolver.resolve(ID, { use: 'token' }), { code: 'fetch-connect' });
@@ -328,4 +354,37 @@ test('options out of range are refused when the resolver is created', () => {
   assert.throws(() => createClientResolver({ fetcher, freshness: { refreshAheadFraction: 1 } }), RangeError);
   assert.throws(() => createClientResolver({ fetcher, freshness: { staleGraceMs: -1 } }), RangeError);
   assert.throws(() => createClientResolver({ fetcher, backoff: { threshold: 0 } }), RangeError);
+});
+
+describe('beforeFirstFetch hook', () => {
+  test('asked only when nothing is cached, with the use; its CimdError refuses the fetch unchanged', async () => {
+    const asked: string[] = [];
+    const { fetcher, resolver } = setup({
+      hooks: {
+        beforeFirstFetch: (clientId, use) => {
+          asked.push(use);
+          if (use === 'token') throw new CimdError('client-unknown', `${clientId} is not known`);
+        },
+      },
+    });
+    fetcher.serve(ID, { body: documentFor(ID) });
+    await assert.rejects(resolver.resolve(ID, { use: 'token' }), { code: 'client-unknown' });
+    assert.equal(fetcher.count(), 0);
+    await resolver.resolve(ID, { use: 'authorize' });
+    await resolver.resolve(ID, { use: 'token' }); // cached now: not asked
+    assert.deepEqual(asked, ['token', 'authorize']);
+  });
+
+  test('a hook that throws something else refuses with fetch-policy-denied', async () => {
+    const { fetcher, resolver } = setup({
+      hooks: {
+        beforeFirstFetch: () => {
+          throw new Error('database down');
+        },
+      },
+    });
+    fetcher.serve(ID, { body: documentFor(ID) });
+    await assert.rejects(resolver.resolve(ID, { use: 'authorize' }), { code: 'fetch-policy-denied' });
+    assert.equal(fetcher.count(), 0);
+  });
 });

@@ -1,5 +1,6 @@
 import { documentDigest } from '@cimd/node';
 import {
+  CimdError,
   PROFILES,
   createClientResolver,
   type ClientResolver,
@@ -125,7 +126,18 @@ export function createContext(parts: ContextParts): ServerContext {
   // H20: the admission policy is asked before the cache and before any fetch, on every resolution.
   const resolver = createClientResolver({
     ...resolverOptions,
-    hooks: { ...hooks, admit: (id, url) => trust.admission.hook(id, url) },
+    hooks: {
+      ...hooks,
+      admit: (id, url) => trust.admission.hook(id, url),
+      // The token and revocation endpoints look the client up before it has authenticated: there,
+      // only a client an authorization already recorded may be fetched, so anonymous requests
+      // cannot make the server fetch arbitrary URLs or spend the fetch budgets of real clients.
+      beforeFirstFetch: async (id, use) => {
+        if (use === 'token' && (await stores.trust.clients.get(id)) === undefined) {
+          throw new CimdError('client-unknown', `${id} has not been through an authorization here, so it is not fetched`);
+        }
+      },
+    },
   });
   // An administrator's fetch (R61) is not subject to admission: pre-registering is how a client gets admitted.
   const adminResolver = createClientResolver({ ...resolverOptions, hooks });

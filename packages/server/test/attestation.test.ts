@@ -47,6 +47,8 @@ async function world(overrides: ConfigInput = {}, clientExtra: Record<string, un
     jwks_uri: ATTESTER_JWKS,
     ...clientExtra,
   });
+  // Seen by an authorization, as every client that reaches the token endpoint has been.
+  await h.server.context.clients.find(clientId, 'authorize');
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const attester = createClientAttester({
     signingKey: { privateKey, publicKey, kid: 'attester-1' },

@@ -73,6 +73,7 @@ describe('the clientAuth configuration group', () => {
     });
     const key = await newKey('ES256');
     const id = h.newClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+    await h.seeClient(id);
     const r = await postForm(h.browser(), '/token', {
       grant_type: 'authorization_code',
       code: 'bogus',

@@ -167,6 +167,7 @@ describe('several instances on one PostgreSQL schema and one Redis prefix', () =
       body: document(clientId, { token_endpoint_auth_method: 'private_key_jwt', jwks: JSON.parse(jwksOf(key)) as unknown }),
       headers: { 'content-type': 'application/json', 'cache-control': 'max-age=600' },
     });
+    await a.context.clients.find(clientId, 'authorize'); // seen by an authorization, as token clients are
     const assertion = await clientAssertion(key, clientId, ISSUER, clock.now());
     // A bogus code: the client authenticates, then the grant is refused (invalid_grant).
     const form = {

@@ -50,6 +50,7 @@ async function keyClient(h: Harness, extra: Record<string, unknown> = {}, key?: 
     }),
   );
   serveJwks(h, jwksUri, k);
+  await h.seeClient(probe);
   return { clientId: probe, jwksUri, key: k };
 }
 
@@ -153,6 +154,7 @@ describe('private_key_jwt: the flow (J1–J12, R54)', () => {
       token_endpoint_auth_signing_alg: 'EdDSA',
       jwks: { keys: [es.publicJwk, ed.publicJwk] },
     });
+    await h.seeClient(id);
     await assertAuthenticated(
       h,
       await postForm(h.browser(), '/token', authOnly(await clientAssertion(ed, id, ISSUER, h.clock.now()))),
@@ -163,8 +165,9 @@ describe('private_key_jwt: the flow (J1–J12, R54)', () => {
 
   test('J2: an inline jwks in the document works like a jwks_uri, with no fetch of any key set', async () => {
     const key = await newKey('EdDSA');
-    const id = h.newClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
     const before = h.fetcher.count();
+    const id = h.newClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+    await h.seeClient(id);
     const r = await postForm(h.browser(), '/token', authOnly(await clientAssertion(key, id, ISSUER, h.clock.now())));
     await assertAuthenticated(h, r);
     assert.equal(h.fetcher.count(), before + 1, 'only the document was fetched');
@@ -230,6 +233,7 @@ describe('private_key_jwt: each check refuses (J1–J11)', () => {
 
   test('J1: a client_id parameter different from the assertion sub is refused', async () => {
     const other = h.newClient();
+    await h.seeClient(other);
     assertInvalidClient(h, await send(await sign(), { client_id: other }), 'client-id-mismatch-request');
   });
 
@@ -572,6 +576,7 @@ describe('negotiation at the token endpoint (draft-03 §6, R44, R53, MCP SEP-314
       }),
     );
     serveJwks(h, jwksUri, key);
+    await h.seeClient(probe);
     return { clientId: probe, jwksUri, key };
   }
 
@@ -632,6 +637,7 @@ describe('negotiation at the token endpoint (draft-03 §6, R44, R53, MCP SEP-314
     const h = await createHarness({ policy: { authenticateBeforeFetch: false, authMethods: ['private_key_jwt', 'none'] } });
     const key = await newKey();
     const id = h.newClient({ token_endpoint_auth_methods_supported: ['private_key_jwt'], jwks: { keys: [key.publicJwk] } });
+    await h.seeClient(id);
     assertInvalidClient(h, await postForm(h.browser(), '/token', publicForm(id)), 'client-auth-required');
     await assertAuthenticated(
       h,

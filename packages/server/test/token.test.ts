@@ -149,7 +149,7 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
   test('a code issued to another client is invalid_grant', async () => {
     const b = h.browser();
     const c = await codeFor(h, b);
-    const other = h.newClient();
+    const other = (await codeFor(h, b)).clientId; // a client an authorization recorded
     const r = await token(b, exchange(c.code, c.verifier, other));
     assert.equal(r.body.error, 'invalid_grant');
   });
@@ -231,6 +231,47 @@ describe('token endpoint: authorization_code (RFC 6749 §4.1.3, RFC 7636, OAuth 
   });
 });
 
+describe('anonymous requests at the token and revocation endpoints cannot make the server fetch (H20, IETF 124 slides)', () => {
+  test('H20: a CIMD client_id no authorization recorded is invalid_client at /token and /revoke, with no fetch and no trust record', async () => {
+    const h = await createHarness();
+    try {
+      const id = h.newClient(); // served, but never through /authorize
+      const b = h.browser();
+      const t = await token(b, { grant_type: 'authorization_code', code: 'x', code_verifier: 'y'.repeat(43), client_id: id });
+      assert.deepEqual([t.status, t.body.error], [401, 'invalid_client']);
+      const r = await b.post('/revoke', { token: 'x', client_id: id });
+      assert.equal(r.status, 401);
+      assert.equal(((await r.json()) as TokenBody).error, 'invalid_client');
+      const assertion = await b.post('/token', {
+        grant_type: 'refresh_token',
+        refresh_token: 'x',
+        client_id: 'https://probe.example/any/path.json',
+      });
+      assert.equal(assertion.status, 401);
+      assert.equal(h.fetcher.count(), 0, 'nothing fetched');
+      assert.equal(await h.stores.trust.clients.get(id), undefined, 'nothing recorded');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('H20: a client an authorization recorded is fetched again at /token when its cached document is gone', async () => {
+    const h = await createHarness({ policy: { authenticateBeforeFetch: false } });
+    try {
+      await h.addUser('alice');
+      const b = h.browser();
+      const { code, verifier, clientId } = await codeFor(h, b);
+      await h.stores.documents.delete(clientId);
+      const before = h.fetcher.count(clientId);
+      const t = await token(b, exchange(code, verifier, clientId));
+      assert.equal(t.status, 200, t.body.error_description);
+      assert.equal(h.fetcher.count(clientId), before + 1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('token endpoint: refresh_token with rotation and reuse detection (OAuth 2.1 §4.3, RFC 9700 §4.14)', () => {
   let h: Harness;
   before(async () => {
@@ -306,7 +347,7 @@ describe('token endpoint: refresh_token with rotation and reuse detection (OAuth
   test('a refresh token of another client is invalid_grant', async () => {
     const b = h.browser();
     const { body } = await tokens(b);
-    const other = h.newClient();
+    const other = (await codeFor(h, b)).clientId; // a client an authorization recorded
     const r = await token(b, { grant_type: 'refresh_token', refresh_token: body.refresh_token ?? '', client_id: other });
     assert.equal(r.body.error, 'invalid_grant');
   });
@@ -395,14 +436,15 @@ describe('revocation and introspection (RFC 7009, RFC 7662)', () => {
   test("revoking an unknown token or another client's token answers 200 and changes nothing", async () => {
     const b = h.browser();
     const { body } = await tokens(b);
-    const other = h.newClient();
+    const other = (await codeFor(h, b)).clientId; // a client an authorization recorded
     assert.equal((await b.post('/revoke', { token: 'unknown', client_id: other })).status, 200);
     assert.equal((await b.post('/revoke', { token: body.refresh_token ?? '', client_id: other })).status, 200);
     assert.equal((await introspect(b, body.access_token ?? '')).body['active'], true);
   });
 
   test('revocation needs a token parameter', async () => {
-    const r = await h.browser().post('/revoke', { client_id: h.newClient() });
+    const b = h.browser();
+    const r = await b.post('/revoke', { client_id: (await codeFor(h, b)).clientId });
     assert.equal(r.status, 400);
   });
 });

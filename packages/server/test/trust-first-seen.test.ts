@@ -180,6 +180,7 @@ describe('first-seen clients: token lifetimes, rate limits, the first approver (
     try {
       await h.addUser('alice');
       const a = h.newClient();
+      await h.seeClient(a);
       for (let i = 0; i < 20; i++) {
         const junk = await h.browser().post('/token', { grant_type: 'refresh_token', refresh_token: `junk-${i}`, client_id: a });
         assert.equal(junk.status, 400, 'invalid_grant, not a rate limit');

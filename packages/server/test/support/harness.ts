@@ -46,6 +46,11 @@ export interface Harness {
   serve(clientId: string, body: string, headers?: Record<string, string>): void;
   /** A client_id no other test uses (on a host below app.example), its document served (with `extra` members). */
   newClient(extra?: Record<string, unknown>): string;
+  /**
+   * Let the server see a client as an authorization request would (its document is fetched and
+   * recorded in the trust registry): the token endpoint only fetches clients seen that way.
+   */
+  seeClient(clientId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,9 @@ export async function createHarness(overrides: ConfigInput = {}, options: Harnes
       const id = `https://app${++clientCounter}.app.example/oauth/client.json`;
       harness.serve(id, document(id, extra));
       return id;
+    },
+    async seeClient(clientId) {
+      await server.context.clients.find(clientId, 'authorize');
     },
     close: () => server.close(),
   };
