@@ -96,19 +96,46 @@ export function admissionRuleProblem(rule: AdmissionRule): string | undefined {
   }
 }
 
-/** Whether the rule names this client_id (the resource is not looked at here). */
+/**
+ * A path as servers read it, for comparing rules: percent-encoded unreserved characters decoded
+ * and other escapes in upper case (RFC 3986 §6.2.2), and `%2F` read as `/`, as many servers
+ * (nginx among them) do. `/users/m%61llory/` and `/users/mallory/` name the same resource, so a
+ * rule naming one names the other too.
+ */
+function comparablePath(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return /^[A-Za-z0-9._~/-]$/.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * Whether the rule names this client_id (the resource is not looked at here). Exact and
+ * path-prefix rules compare paths after RFC 3986 normalisation (see {@link comparablePath}), so an
+ * encoded spelling of a denied path is denied too; case is significant, as in the URL itself.
+ */
 export function ruleMatches(rule: AdmissionRule, clientId: string, url: URL): boolean {
   switch (rule.kind) {
-    case 'exact':
-      return clientId === rule.value;
+    case 'exact': {
+      if (clientId === rule.value) return true;
+      const named = parseHttps(rule.value);
+      return (
+        named !== undefined &&
+        named.origin === url.origin &&
+        named.search === url.search &&
+        comparablePath(named.pathname) === comparablePath(url.pathname)
+      );
+    }
     case 'origin':
       return url.origin === rule.value.replace(/\/$/, '');
     case 'path-prefix': {
       const prefix = parseHttps(rule.value);
       if (prefix === undefined || prefix.origin !== url.origin) return false;
-      const path = prefix.pathname;
-      if (!url.pathname.startsWith(path)) return false;
-      return path.endsWith('/') || url.pathname.length === path.length || url.pathname[path.length] === '/';
+      const path = comparablePath(prefix.pathname);
+      const actual = comparablePath(url.pathname);
+      if (!actual.startsWith(path)) return false;
+      return path.endsWith('/') || actual.length === path.length || actual[path.length] === '/';
     }
     case 'domain': {
       const host = normalizeHost(url.hostname);

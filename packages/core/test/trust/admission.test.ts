@@ -52,6 +52,23 @@ describe('admission rules (H20, R75)', () => {
     assert.equal(matches(r, 'https://evil.example/oauth/c.json'), false);
   });
 
+  test('regression, H20: exact and path-prefix rules name every percent-encoded spelling of their path (RFC 3986 §6.2.2)', () => {
+    const tenant = deny('path-prefix', 'https://shared.example/users/mallory/');
+    assert.equal(matches(tenant, 'https://shared.example/users/mallory/client.json'), true);
+    assert.equal(matches(tenant, 'https://shared.example/users/m%61llory/client.json'), true);
+    assert.equal(matches(tenant, 'https://shared.example/users/%6D%61llory/client.json'), true);
+    assert.equal(matches(tenant, 'https://shared.example/users%2Fmallory/client.json'), true, 'as nginx reads %2F');
+    assert.equal(matches(tenant, 'https://shared.example/users/mallory2/client.json'), false);
+    assert.equal(matches(tenant, 'https://shared.example/users/Mallory/client.json'), false, 'case is significant');
+    const one = deny('exact', 'https://app.example/oauth/client.json');
+    assert.equal(matches(one, 'https://app.example/oauth/%63lient.json'), true);
+    assert.equal(matches(one, 'https://app.example/oauth/client.json?x=1'), false);
+    const encodedRule = deny('path-prefix', 'https://shared.example/users/m%61llory/');
+    assert.equal(matches(encodedRule, 'https://shared.example/users/mallory/client.json'), true);
+    // An escape of a reserved character stays an escape: %3F is not a query.
+    assert.equal(matches(deny('path-prefix', 'https://shared.example/a%3Fb/'), 'https://shared.example/a%3fb/c.json'), true);
+  });
+
   test('H20, R75: a domain rule names one host; "*." names every host below it, not the host itself', () => {
     assert.equal(matches(allow('domain', 'app.example'), CLIENT), true);
     assert.equal(matches(allow('domain', 'app.example'), 'https://x.app.example/c.json'), false);
