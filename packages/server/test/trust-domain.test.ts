@@ -118,4 +118,33 @@ describe('domain health (R75, slides "domain health")', () => {
       }
     }
   });
+
+  test('regression, R75: a domain that lapses (the source knows nothing) and comes back with a new registrant still counts as changed', async () => {
+    const source = createStaticRegistrationSource({ 'lapsed.example': { registrant: 'Original Owner Ltd', registeredAt: 0 } });
+    const h = await createHarness(
+      { trust: { onRegistrationChange: 'revoke', registrationRecheckS: 3600 } },
+      { registrationData: source },
+    );
+    try {
+      await h.addUser('alice');
+      const { id, redirect } = ownHostClient(h, 'lapsed.example');
+      const tokens = await tokensFor(h.browser(), id, 'alice', redirect);
+      const authorizeAgain = () =>
+        h
+          .browser()
+          .authorize(authorizeParams({ client_id: id, redirect_uri: redirect }), { username: 'alice', password: PASSWORD });
+      source.delete('lapsed.example'); // lapsed: the registry knows nothing
+      h.clock.advance(h.config.trust.registrationRecheckS * 1000);
+      assert.equal((await authorizeAgain()).pages.length, 0, 'no news is not a change: still remembered');
+      assert.equal((await h.stores.trust.domains.get('lapsed.example'))?.registrant, 'Original Owner Ltd', 'kept');
+      source.set('lapsed.example', { registrant: 'Attacker LLC', registeredAt: 1 });
+      h.clock.advance(h.config.trust.registrationRecheckS * 1000);
+      assert.equal((await authorizeAgain()).pages.length, 1, 'asked again');
+      const [event] = await h.stores.trust.audit.list({ action: 'registration-changed', limit: 1 });
+      assert.deepEqual(event?.detail['before'], { registrant: 'Original Owner Ltd', registeredAt: 0 });
+      assert.equal((await refresh(h.browser(), id, tokens.refresh_token)).status, 400, 'revoked');
+    } finally {
+      await h.close();
+    }
+  });
 });

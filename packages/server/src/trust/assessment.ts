@@ -104,18 +104,24 @@ export function createAssessor(deps: AssessmentDeps): Assessor {
       deps.log.warn({ event: 'registration-lookup-failed', domain, err }, 'registration data lookup failed');
       return stored;
     }
-    const next: DomainRecord = {
-      domain,
-      ...(data?.registrant === undefined ? {} : { registrant: data.registrant }),
-      ...(data?.registeredAt === undefined ? {} : { registeredAt: data.registeredAt }),
-      checkedAt: now,
-    };
+    // A source that knows nothing now (a lapsed domain, an outage of the registry) is not a
+    // change: the last known data is kept, so the next known answer (a new registrant after
+    // the domain lapsed) is compared with it and the policy applies.
+    const known = data !== undefined && (data.registrant !== undefined || data.registeredAt !== undefined) ? data : undefined;
+    const next: DomainRecord = known
+      ? {
+          domain,
+          ...(known.registrant === undefined ? {} : { registrant: known.registrant }),
+          ...(known.registeredAt === undefined ? {} : { registeredAt: known.registeredAt }),
+          checkedAt: now,
+        }
+      : { ...(stored ?? { domain }), checkedAt: now };
     await stores.domains.put(next);
-    if (data !== undefined && registrationChanged(stored, data)) {
+    if (known !== undefined && registrationChanged(stored, known)) {
       await deps.audit.record(SYSTEM_ACTOR, 'registration-changed', undefined, {
         domain,
         before: { registrant: stored?.registrant, registeredAt: stored?.registeredAt },
-        after: { registrant: data.registrant, registeredAt: data.registeredAt },
+        after: { registrant: known.registrant, registeredAt: known.registeredAt },
         policy: deps.registrationPolicy,
       });
       if (deps.registrationPolicy === 'revoke') {
