@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { isCimdError } from '@cimd/core';
 import { createAdminService } from '../src/trust/admin-service.js';
 import { refreshRegisteredClients } from '../src/trust/refresher.js';
-import { authorizeParams, createHarness, document, PASSWORD, REDIRECT_URI, type Harness } from './support/harness.js';
+import { authorizeParams, createHarness, document, PASSWORD, pkce, REDIRECT_URI, type Harness } from './support/harness.js';
 import { reasonOf, refresh, tokensFor } from './support/trust.js';
 
 async function errorPageFor(h: Harness, params: URLSearchParams, username = 'alice'): Promise<string | undefined> {
@@ -117,6 +117,43 @@ describe('admission policy before any fetch (H20, R61, R75)', () => {
         .browser()
         .authorize(authorizeParams({ client_id: partner, resource: mcp }), { username: 'alice', password: PASSWORD });
       assert.ok(p.location.searchParams.has('code'));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('regression, RFC 8707, H20: a resource rule added after the authorization stops refreshes for that resource', async () => {
+    const mcp = 'https://api.example/mcp';
+    const h = await createHarness({ policy: { authenticateBeforeFetch: false } });
+    try {
+      await h.addUser('alice');
+      const id = h.newClient();
+      const b = h.browser();
+      const { verifier, challenge } = pkce();
+      const { location } = await b.authorize(
+        authorizeParams({ client_id: id, resource: mcp, scope: 'read offline_access' }, challenge),
+        {
+          username: 'alice',
+          password: PASSWORD,
+        },
+      );
+      const exchanged = await b.post('/token', {
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code') ?? '',
+        code_verifier: verifier,
+        client_id: id,
+        redirect_uri: REDIRECT_URI,
+      });
+      const { refresh_token } = (await exchanged.json()) as { refresh_token: string };
+      const before = await refresh(b, id, refresh_token);
+      assert.equal(before.status, 200, 'before the rule');
+      const after = before.body;
+      await createAdminService(h.server.context).addRule(
+        { effect: 'deny', kind: 'exact', value: id, resource: mcp },
+        'admin:root',
+      );
+      const denied = await refresh(b, id, after['refresh_token'] as string);
+      assert.deepEqual([denied.status, denied.body['error']], [400, 'invalid_target']);
     } finally {
       await h.close();
     }

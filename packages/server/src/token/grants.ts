@@ -5,10 +5,22 @@ import type { GrantRecord } from '../store/grants.js';
 import { sha256 } from '../util/random.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import type { Form } from './form.js';
+import type { Trust } from '../trust/trust-service.js';
 import { issueTokens, type IssueDeps, type TokenResponse } from './issue.js';
 
 export interface GrantDeps extends IssueDeps {
   readonly stores: Pick<Stores, 'codes' | 'grants' | 'refreshTokens'>;
+  /** The admission policy's resource rules (H20), asked for every token's audience. */
+  readonly trust?: Pick<Trust, 'admission'>;
+}
+
+/**
+ * The audience of the tokens about to be issued must still be admitted for this client: a
+ * resource rule added after the authorization stops refreshes for that resource too (H20).
+ */
+async function admitAudience(deps: GrantDeps, auth: AuthenticatedClient, resources: readonly string[]): Promise<void> {
+  if (deps.trust === undefined || auth.client.kind !== 'cimd') return;
+  await deps.trust.admission.checkResources(auth.client.clientId, new URL(auth.client.clientId), resources);
 }
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -105,6 +117,8 @@ export async function authorizationCodeGrant(deps: GrantDeps, auth: Authenticate
   }
   const grant = await activeGrant(deps, record.grantId, now, true);
   if (auth.instanceKeyThumbprint !== undefined) await checkInstanceBinding(deps, grant, auth, now);
+  const resources = narrowResources(form, record.resources);
+  await admitAudience(deps, auth, resources);
   return issueTokens(
     deps,
     auth,
@@ -114,7 +128,7 @@ export async function authorizationCodeGrant(deps: GrantDeps, auth: Authenticate
       userId: record.userId,
       authTime: record.authTime,
       scope: record.scope,
-      resources: narrowResources(form, record.resources),
+      resources,
       grantResources: record.resources,
     },
     (r) => deps.stores.refreshTokens.save(r),
@@ -146,6 +160,8 @@ export async function refreshTokenGrant(deps: GrantDeps, auth: AuthenticatedClie
       throw new CimdError('scope-not-granted', `The scope ${extra.join(', ')} was not granted`, { property: 'scope' });
     scope = asked;
   }
+  const resources = narrowResources(form, current.resources);
+  await admitAudience(deps, auth, resources);
   let reused = false;
   const response = await issueTokens(
     deps,
@@ -156,7 +172,7 @@ export async function refreshTokenGrant(deps: GrantDeps, auth: AuthenticatedClie
       userId: current.userId,
       authTime: grant.createdAt,
       scope,
-      resources: narrowResources(form, current.resources),
+      resources,
       grantResources: current.resources,
     },
     async (next) => {

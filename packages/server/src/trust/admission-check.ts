@@ -10,6 +10,11 @@ import type { TrustGroup } from './trust-config.js';
 export interface AdmissionCheck {
   /** Throws a `trust-client-*` or `trust-resource-not-allowed` CimdError when the client is refused. */
   check(clientId: string, url: URL, resources?: readonly string[]): Promise<void>;
+  /**
+   * The resource rules alone, for a token request's audience (RFC 8707): the client itself was
+   * admitted when it was resolved. Costs one read of the rules when no rule names a resource.
+   */
+  checkResources(clientId: string, url: URL, resources: readonly string[]): Promise<void>;
   /** The resolver's hook: the same check without resources, as a decision. */
   hook(clientId: string, url: URL): Promise<AdmissionDecision>;
   /** Every rule in force: the configuration's first, then the stored ones. */
@@ -47,6 +52,10 @@ export function createAdmissionCheck(trust: TrustGroup, stores: Pick<TrustStores
 
   return {
     check,
+    async checkResources(clientId, url, resources) {
+      if (resources.length === 0 || !(await rules()).some((r) => r.resource !== undefined)) return;
+      await check(clientId, url, resources);
+    },
     async hook(clientId, url) {
       await check(clientId, url);
       return 'allow';
