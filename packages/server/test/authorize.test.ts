@@ -493,6 +493,50 @@ describe('login', () => {
   });
 });
 
+describe('login throttle per client address', () => {
+  test('regression: concurrent guesses across many accounts from one address get no more password checks than the address limit', async () => {
+    const h = await createHarness({
+      policy: { authenticateBeforeFetch: false },
+      limits: { loginFailuresPerAddress: 3, loginFailuresPerAccount: 100 },
+    });
+    try {
+      const names = Array.from({ length: 11 }, (_, i) => `spray${i}`);
+      for (const name of names) await h.addUser(name);
+      h.serve(CLIENT_ID, document());
+      const b = h.browser();
+      const login = await b.follow(await b.get(`/authorize?${authorizeParams().toString()}`));
+      const fields = formFields(await login.text());
+      const statuses = (
+        await Promise.all(names.map((name) => b.post('/login', { ...fields, username: name, password: 'wrong' })))
+      ).map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 401).length, 3, 'three password checks');
+      assert.equal(statuses.filter((s) => s === 429).length, 8);
+      const right = await b.post('/login', { ...fields, username: 'spray0', password: PASSWORD });
+      assert.equal(right.status, 429, 'the address is throttled for every account');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('successful logins from one address do not use up its allowance of failures', async () => {
+    const h = await createHarness({ policy: { authenticateBeforeFetch: false }, limits: { loginFailuresPerAddress: 2 } });
+    try {
+      await h.addUser('dave');
+      h.serve(CLIENT_ID, document());
+      for (let i = 0; i < 5; i++) {
+        const b = h.browser();
+        const r = await b.login(await b.follow(await b.get(`/authorize?${authorizeParams().toString()}`)), 'dave', PASSWORD);
+        assert.equal(r.status, 303, `login ${i}`);
+      }
+      const b = h.browser();
+      const page = await b.follow(await b.get(`/authorize?${authorizeParams().toString()}`));
+      assert.equal((await b.login(page, 'dave', 'wrong')).status, 401, 'failures still count');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('pre-registered clients (R59, R60)', () => {
   test('R31, R60: a pre-registered https-looking client_id is never fetched', async () => {
     const id = 'https://vanity.example/app';

@@ -26,10 +26,11 @@ export type SignInResult =
  * and per client address; over either limit every attempt is refused, even with the right
  * password. The one login of the server: the authorization flow and the admin console use it.
  *
- * The account's counter is incremented BEFORE the password is checked (and reset by a success):
- * an atomic increment is the only way concurrent attempts cannot all read the same count and
- * all go on to a password check (a burst of guesses past the limit). The address counter counts
- * failures only, so successful logins from a shared address do not use it up.
+ * Both counters are incremented BEFORE the password is checked: an atomic increment is the only
+ * way concurrent attempts cannot all read the same count and all go on to a password check (a
+ * burst of guesses past the limit). A success resets the account's counter and takes its
+ * increment back from the address's, so the address counter counts failures (and attempts in
+ * progress) only, and successful logins from a shared address do not use it up.
  */
 export async function signIn(
   ctx: ServerContext,
@@ -45,9 +46,9 @@ export async function signIn(
   const addressKey = `login-fail:addr:${clientAddress(c)}`;
   const [byAccount, byAddress] = await Promise.all([
     ctx.stores.counters.increment(accountKey, window, now),
-    ctx.stores.counters.get(addressKey, now),
+    ctx.stores.counters.increment(addressKey, window, now),
   ]);
-  if (byAccount > limits.loginFailuresPerAccount || byAddress >= limits.loginFailuresPerAddress) {
+  if (byAccount > limits.loginFailuresPerAccount || byAddress > limits.loginFailuresPerAddress) {
     ctx.metrics.logins.inc({ outcome: 'throttled' });
     ctx.log.warn({ event: 'login-throttled', username, address: clientAddress(c) }, 'login throttled');
     return { ok: false, status: 429, error: 'Too many failed attempts. Wait a few minutes and try again.' };
@@ -55,12 +56,11 @@ export async function signIn(
   const result =
     username === '' || password === '' ? { ok: false as const } : await ctx.authenticator.authenticate({ username, password });
   if (!result.ok) {
-    await ctx.stores.counters.increment(addressKey, window, now);
     ctx.metrics.logins.inc({ outcome: 'failed' });
     ctx.log.info({ event: 'login-failed', username }, 'login failed');
     return { ok: false, status: 401, error: 'The user name or password is wrong.' };
   }
-  await ctx.stores.counters.reset(accountKey);
+  await Promise.all([ctx.stores.counters.reset(accountKey), ctx.stores.counters.release(addressKey, now)]);
   const sessionValue = ctx.random.token(32);
   await ctx.stores.sessions.create({
     idHash: sha256(sessionValue),

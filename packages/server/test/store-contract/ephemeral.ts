@@ -149,6 +149,31 @@ export function counterContract(current: CurrentContext): void {
       assert.equal(await stores.counters.increment('a', MINUTE, T0 + 1), 1);
     });
 
+    test('release takes back one increment within the window, never below 0, and nothing once the window ended', async () => {
+      const { stores } = current();
+      await stores.counters.increment('addr', MINUTE, T0);
+      await stores.counters.increment('addr', MINUTE, T0);
+      await stores.counters.release('addr', T0 + 1);
+      assert.equal(await stores.counters.get('addr', T0 + 1), 1);
+      await stores.counters.release('addr', T0 + 1);
+      await stores.counters.release('addr', T0 + 1);
+      assert.equal(await stores.counters.get('addr', T0 + 1), 0, 'not below 0');
+      assert.equal(await stores.counters.increment('addr', MINUTE, T0 + 2), 1, 'the same window goes on');
+      await stores.counters.release('never-counted', T0);
+      assert.equal(await stores.counters.get('never-counted', T0), 0);
+      await stores.counters.release('addr', T0 + MINUTE);
+      assert.equal(await stores.counters.increment('addr', MINUTE, T0 + MINUTE), 1, 'a new window starts at 1');
+    });
+
+    test('concurrent claims and releases of one key leave exactly the unreleased claims', async () => {
+      const { stores } = current();
+      await concurrently(40, async (i) => {
+        await stores.counters.increment('claims', MINUTE, T0);
+        if (i % 2 === 0) await stores.counters.release('claims', T0);
+      });
+      assert.equal(await stores.counters.get('claims', T0), 20);
+    });
+
     test('50 concurrent increments of one key return 1 to 50, each once', async () => {
       const { stores } = current();
       const results = await concurrently(50, () => stores.counters.increment('token:client', MINUTE, T0));

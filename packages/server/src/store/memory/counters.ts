@@ -25,6 +25,11 @@ export function createMemoryCounterStore(gate: Gate): CounterStore & Sweepable {
         return window.hits;
       }),
     get: (key, now) => gate.run(() => windows.live(key, now)?.hits ?? 0),
+    release: (key, now) =>
+      gate.run(() => {
+        const window = windows.live(key, now);
+        if (window !== undefined && window.hits > 0) window.hits -= 1;
+      }),
     reset: (key) => gate.run(() => windows.delete(key)),
     sweep: (now) => windows.sweep(now),
   };

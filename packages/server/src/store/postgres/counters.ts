@@ -33,6 +33,12 @@ export function createPgCounterStore(db: PgDatabase): CounterStore & PgSweepable
       ]);
       return rows.rows[0]?.hits ?? 0;
     },
+    async release(key, now) {
+      await db.query('UPDATE counters SET hits = hits - 1 WHERE counter_key = $1 AND window_ends_at > $2 AND hits > 0', [
+        key,
+        now,
+      ]);
+    },
     async reset(key) {
       await db.query('DELETE FROM counters WHERE counter_key = $1', [key]);
     },

@@ -25,6 +25,9 @@ export function createSqliteCounterStore(db: SqliteDatabase, gate: Gate): Counte
     .prepare<[string, number], number>('SELECT hits FROM counters WHERE counter_key = ? AND window_ends_at > ?')
     .pluck();
   const remove = db.prepare<[string]>('DELETE FROM counters WHERE counter_key = ?');
+  const release = db.prepare<[string, number]>(
+    'UPDATE counters SET hits = hits - 1 WHERE counter_key = ? AND window_ends_at > ? AND hits > 0',
+  );
   const sweep = db.prepare<[number]>('DELETE FROM counters WHERE window_ends_at <= ?');
   return {
     increment: (key, windowMs, now) =>
@@ -35,6 +38,10 @@ export function createSqliteCounterStore(db: SqliteDatabase, gate: Gate): Counte
         return hits;
       }),
     get: (key, now) => gate.run(() => read.get(key, now) ?? 0),
+    release: (key, now) =>
+      gate.run(() => {
+        release.run(key, now);
+      }),
     reset: (key) =>
       gate.run(() => {
         remove.run(key);
