@@ -266,7 +266,7 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
       });
       h.serve(id, document(id, { redirect_uris: [REDIRECT_URI, 'https://app.example/second'] }));
       h.clock.advance(60_000);
-      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 1, failed: 0 });
+      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 1, skipped: 0, failed: 0 });
       assert.equal(h.fetcher.count(id), 2);
       assert.equal(h.fetcher.count(other), 0);
       const details = await admin.client(id);
@@ -281,13 +281,22 @@ describe('pre-registration of Client ID Metadata Document URLs (R61)', () => {
       const onDemand = await admin.refresh(id, 'admin:root');
       assert.deepEqual([onDemand.changed, h.fetcher.count(id)], [false, 3]);
       h.fetcher.serve(id, { fail: 'fetch-timeout' });
-      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 0, failed: 1 });
+      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 0, skipped: 0, failed: 1 });
       assert.equal((await admin.audit({ clientId: id, action: 'refresh-failed' })).length, 1);
       assert.deepEqual(
         (await admin.client(id)).metadata.redirect_uris,
         [REDIRECT_URI, 'https://app.example/second'],
         'the old document stays',
       );
+      // H20: what a request could not fetch, the schedule does not fetch either.
+      h.fetcher.serve(id, { body: document(id) });
+      const fetched = h.fetcher.count(id);
+      await admin.setTrust(id, 'blocked', 'admin:root');
+      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 0, skipped: 1, failed: 0 });
+      await admin.setTrust(id, undefined, 'admin:root');
+      await admin.addRule({ effect: 'deny', kind: 'origin', value: new URL(id).origin }, 'admin:root');
+      assert.deepEqual(await refreshRegisteredClients(h.server.context), { refreshed: 0, skipped: 1, failed: 0 });
+      assert.equal(h.fetcher.count(id), fetched, 'no fetch for a blocked or denied client');
     } finally {
       await h.close();
     }
