@@ -210,6 +210,24 @@ describe('R55: attestation-based client authentication: refusals', () => {
     assertInvalidClient(w.h, await send(headers), 'client-attestation-pop-replayed', 'invalid_client_attestation');
   });
 
+  test('regression: with clockSkewS 0 a PoP is a replay up to the last second its iat passes', async () => {
+    const own = await world({ clientAuth: { clockSkewS: 0 } });
+    try {
+      const instance = await own.instance();
+      const headers = await instance.headers(ISSUER);
+      assertAuthenticated(own, await postForm(own.h.browser(), '/token', AUTH_ONLY, headers));
+      own.h.clock.advance(own.h.config.clientAuth.maxAssertionLifetimeS * 1000); // iat + the longest age: still passes
+      assertInvalidClient(
+        own.h,
+        await postForm(own.h.browser(), '/token', AUTH_ONLY, headers),
+        'client-attestation-pop-replayed',
+        'invalid_client_attestation',
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
   test('wrong aud: a PoP for another server (or for the token endpoint URL) is refused', async () => {
     assertInvalidClient(
       w.h,

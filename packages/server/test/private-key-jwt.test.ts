@@ -321,6 +321,37 @@ describe('private_key_jwt: each check refuses (J1–J11)', () => {
     await assertAuthenticated(h, await send(theirs));
   });
 
+  test('regression, J9: an assertion whose exp has a fraction is a replay for as long as it could pass', async () => {
+    const own = await createHarness({ policy: { authenticateBeforeFetch: false, authMethods: ['private_key_jwt', 'none'] } });
+    try {
+      const k = await keyClient(own);
+      const nowS = Math.floor(own.clock.now() / 1000);
+      const assertion = await clientAssertion(k.key, k.clientId, ISSUER, own.clock.now(), {
+        claims: { jti: 'fraction', iat: nowS, exp: nowS + 60.5 },
+      });
+      const form = authOnly(assertion);
+      await assertAuthenticated(own, await postForm(own.browser(), '/token', form));
+      // exp + skew: the clock is compared in whole seconds, so the assertion still passes here.
+      own.clock.advance((nowS + 60.5 + own.config.clientAuth.clockSkewS) * 1000 - own.clock.now());
+      assertInvalidClient(own, await postForm(own.browser(), '/token', form), 'client-assertion-replayed');
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('regression, J5, J11: an assertion without sub (and no client_id parameter) is invalid_client, 401, at /token and /revoke', async () => {
+    const assertion = await sign({ claims: { sub: undefined } });
+    const token = await send(assertion);
+    assert.deepEqual([token.status, token.body['error']], [401, 'invalid_client']);
+    assert.equal(lastRefusal(h), 'client-assertion-issuer-invalid');
+    const revoke = await postForm(h.browser(), '/revoke', {
+      token: 'x',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await sign({ claims: { sub: undefined } }),
+    });
+    assert.deepEqual([revoke.status, revoke.body['error']], [401, 'invalid_client']);
+  });
+
   test('J9: an assertion without jti is refused', async () => {
     assertInvalidClient(h, await send(await sign({ claims: { jti: undefined } })), 'client-assertion-claims-invalid');
   });

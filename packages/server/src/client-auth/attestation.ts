@@ -177,8 +177,9 @@ export function createAttestationMethod(options: AttestationOptions): ClientAuth
         await challengeRequired('The PoP challenge is unknown, expired or already used');
       }
     }
-    // The jti is held until the PoP could no longer pass the iat window.
-    const until = ((iat as number) + settings.maxAssertionLifetimeS + 2 * skew) * 1000;
+    // The jti is held until the PoP could no longer pass the iat window (compared in whole
+    // seconds, inclusive, and iat may have a fraction: one second more).
+    const until = (Math.ceil(iat as number) + settings.maxAssertionLifetimeS + 2 * skew + 1) * 1000;
     const first = await options.replay.remember(`attestation-pop:${client.clientId}`, sha256(jti), until, options.clock.now());
     if (!first) throw new CimdError('client-attestation-pop-replayed', `The PoP jti "${jti}" was already used`);
   }
@@ -188,7 +189,9 @@ export function createAttestationMethod(options: AttestationOptions): ClientAuth
     present: (_form, headers) => headers.has(ATTESTATION_HEADER) || headers.has(ATTESTATION_POP_HEADER),
     claimedClientId(_form, headers) {
       const sub = single(headers, ATTESTATION_HEADER).claims['sub'];
-      return typeof sub === 'string' ? sub : undefined;
+      // §5.1: the attestation's subject is the client_id; without one it attests nobody.
+      if (typeof sub !== 'string') throw new CimdError('client-attestation-invalid', 'The client attestation has no sub');
+      return sub;
     },
     async verify(client, _form, headers) {
       const attestation = single(headers, ATTESTATION_HEADER);

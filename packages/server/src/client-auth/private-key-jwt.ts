@@ -117,7 +117,11 @@ export function createPrivateKeyJwtMethod(options: PrivateKeyJwtOptions): Client
     present: (form) => form.has('client_assertion') || form.has('client_assertion_type'),
     claimedClientId(form) {
       const sub = decodeAssertion(form).claims['sub'];
-      return typeof sub === 'string' ? sub : undefined;
+      // J5: the subject names the client; an assertion without one authenticates nobody (J11).
+      if (typeof sub !== 'string') {
+        throw new CimdError('client-assertion-issuer-invalid', 'The assertion has no sub naming the client (J5)');
+      }
+      return sub;
     },
     async verify(client: Client, form: Form, _headers: Headers, endpoint: string) {
       const jwt = decodeAssertion(form);
@@ -161,7 +165,8 @@ export function createPrivateKeyJwtMethod(options: PrivateKeyJwtOptions): Client
         'The client assertion',
       );
       // Only a verified assertion may claim its jti: held per client until it could no longer pass.
-      const until = ((exp as number) + skew) * 1000;
+      // The clock is compared in whole seconds and exp may have a fraction, so one second more.
+      const until = (Math.ceil(exp as number) + skew + 1) * 1000;
       const first = await options.replay.remember(`private_key_jwt:${client.clientId}`, sha256(jti), until, options.clock.now());
       if (!first) throw new CimdError('client-assertion-replayed', `The assertion jti "${jti}" was already used (J9)`);
       return {};
