@@ -9,7 +9,7 @@ import { runServerCli } from '../src/cli/main.js';
 import { buildFetcher } from '../src/fetch-setup.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';
-import { createServer } from '../src/server.js';
+import { createServer, openStores } from '../src/server.js';
 
 /**
  * `cimd-server admin …` end to end: a SQLite store in a temporary folder, the real safe fetcher
@@ -186,5 +186,24 @@ describe('cimd-server admin (R61, R64, R75, H20)', () => {
     assert.match(r.err, /admin --help/);
     const help = await cli('admin', '--help');
     assert.match(help.out, /admin clients register <client_id>/);
+  });
+
+  test('users disable and enable: the account flag changes in the store; an unknown user is an error', async () => {
+    const add = await cli('users', 'add', 'erin', '--generate-password');
+    assert.equal(add.status, 0, add.err);
+    const off = await cli('users', 'disable', 'Erin');
+    assert.deepEqual([off.status, off.out], [0, 'disabled erin\n']);
+    const cfg = await loadConfig(config, {}, {});
+    const stores = await openStores(cfg, { now: () => Date.now() });
+    try {
+      assert.equal((await stores.users.findByUsername('erin'))?.disabled, true);
+      assert.equal((await cli('users', 'enable', 'erin')).status, 0);
+      assert.equal((await stores.users.findByUsername('erin'))?.disabled, false);
+    } finally {
+      await stores.close();
+    }
+    const missing = await cli('users', 'disable', 'nobody');
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.err, /There is no user "nobody"/);
   });
 });

@@ -395,6 +395,24 @@ describe('revocation and introspection (RFC 7009, RFC 7662)', () => {
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   }
 
+  test("regression: a disabled account's refresh tokens stop working and its access tokens turn inactive; enabling brings them back", async () => {
+    const b = h.browser();
+    const { body, clientId } = await tokens(b);
+    const user = await h.stores.users.findByUsername('alice');
+    assert.ok(user !== undefined);
+    await h.stores.users.setDisabled(user.id, true);
+    try {
+      const r = await token(b, { grant_type: 'refresh_token', refresh_token: body.refresh_token ?? '', client_id: clientId });
+      assert.deepEqual([r.status, r.body.error], [400, 'invalid_grant']);
+      assert.equal((await introspect(b, body.access_token ?? '')).body['active'], false);
+    } finally {
+      await h.stores.users.setDisabled(user.id, false);
+    }
+    assert.equal((await introspect(b, body.access_token ?? '')).body['active'], true);
+    const again = await token(b, { grant_type: 'refresh_token', refresh_token: body.refresh_token ?? '', client_id: clientId });
+    assert.equal(again.status, 200, 'the refused attempt used nothing up');
+  });
+
   test('introspection needs resource server credentials', async () => {
     const b = h.browser();
     const { body } = await tokens(b);

@@ -10,7 +10,7 @@ import { secureRandom } from '../util/random.js';
 import { loadConfig } from './load-config.js';
 import { startServer, type RunningServer } from './start.js';
 import { ADMIN_HELP, runAdminCommand, type AdminCliOptions } from './admin-command.js';
-import { createUser, generatePassword, resetPassword } from './users-command.js';
+import { createUser, generatePassword, resetPassword, setUserDisabled } from './users-command.js';
 
 export interface CliEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -28,6 +28,7 @@ Usage:
   cimd-server users add <name> [options]    create a local account (password from standard input,
                                             or generated and printed with --generate-password)
   cimd-server users reset-password <name>   set a new password (from standard input)
+  cimd-server users disable|enable <name>   stop (or allow again) an account: no sign-in, its grants stop working
   cimd-server keys rotate [--overlap-s N]   publish a new signing key; it signs after N seconds (default 3600)
   cimd-server migrate [options]             bring the store's schema to this release (servers also do
                                             this at start unless stores.migrateOnStart is false)
@@ -184,6 +185,11 @@ export async function runServerCli(argv: readonly string[], io: CliEnvironment):
         io.stdout(
           generated ? `${name.toLowerCase()} ${password}\n` : `${sub === 'add' ? 'created' : 'updated'} ${name.toLowerCase()}\n`,
         );
+        return 0;
+      }
+      if (command === 'users' && (sub === 'disable' || sub === 'enable') && name !== undefined) {
+        await setUserDisabled(stores, name, sub === 'disable');
+        io.stdout(`${sub === 'disable' ? 'disabled' : 'enabled'} ${name.toLowerCase()}\n`);
         return 0;
       }
       if (command === 'admin') {

@@ -29,6 +29,13 @@ export async function resetPassword(stores: Stores, username: string, password: 
   await stores.users.setPasswordHash(user.id, await hashPassword(password));
 }
 
+/** Disable (or enable again) an account: it cannot sign in, and its grants stop working at once. */
+export async function setUserDisabled(stores: Stores, username: string, disabled: boolean): Promise<void> {
+  const user = await stores.users.findByUsername(username.trim().toLowerCase());
+  if (user === undefined) throw new Error(`There is no user "${username}"`);
+  await stores.users.setDisabled(user.id, disabled);
+}
+
 /** A readable random password (about 95 bits). */
 export function generatePassword(random: Random): string {
   return random.token(12).replace(/[-_]/g, 'x');

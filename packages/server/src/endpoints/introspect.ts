@@ -5,7 +5,7 @@ import type { SigningKeys } from '../tokens/signing-keys.js';
 
 export interface IntrospectDeps {
   readonly issuer: string;
-  readonly stores: Pick<Stores, 'grants' | 'replay'>;
+  readonly stores: Pick<Stores, 'grants' | 'replay' | 'users'>;
   readonly keys: SigningKeys;
   readonly clock: Clock;
 }
@@ -13,7 +13,7 @@ export interface IntrospectDeps {
 /**
  * Token introspection (RFC 7662 §2.2) for authenticated resource servers. Only access tokens are
  * introspected; a token is active while its signature, issuer and expiry hold, its grant is not
- * revoked and it was not revoked itself.
+ * revoked, its account is not disabled, and it was not revoked itself.
  */
 export async function introspectToken(deps: IntrospectDeps, token: string): Promise<Record<string, unknown>> {
   const now = deps.clock.now();
@@ -23,6 +23,8 @@ export async function introspectToken(deps: IntrospectDeps, token: string): Prom
   if (grant === undefined || grant.revokedAt !== undefined) return { active: false };
   const revoked = await deps.stores.replay.seen('revoked-access-token', claims.jti, now);
   if (revoked) return { active: false };
+  const user = await deps.stores.users.findById(grant.userId);
+  if (user === undefined || user.disabled === true) return { active: false };
   return {
     active: true,
     iss: claims.iss,

@@ -14,4 +14,6 @@ export interface UserStore {
   findByUsername(username: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Disable or enable an account (a disabled one cannot sign in, and its grants stop working). */
+  setDisabled(id: string, disabled: boolean): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type { Trust } from '../trust/trust-service.js';
 import { issueTokens, type IssueDeps, type TokenResponse } from './issue.js';
 
 export interface GrantDeps extends IssueDeps {
-  readonly stores: Pick<Stores, 'codes' | 'grants' | 'refreshTokens'>;
+  readonly stores: Pick<Stores, 'codes' | 'grants' | 'refreshTokens' | 'users'>;
   /** The admission policy's resource rules (H20), asked for every token's audience. */
   readonly trust?: Pick<Trust, 'admission'>;
 }
@@ -46,6 +46,11 @@ async function activeGrant(deps: GrantDeps, grantId: string, now: number, wonCod
   const revoked = grant?.revokedAt !== undefined && !(wonCode && grant?.revokedReason === CODE_REUSED);
   if (grant === undefined || revoked || grant.expiresAt <= now) {
     throw new CimdError('grant-revoked', 'The grant behind this request was revoked or has expired');
+  }
+  // A disabled (or removed) account keeps nothing: no new tokens from its grants.
+  const user = await deps.stores.users.findById(grant.userId);
+  if (user === undefined || user.disabled === true) {
+    throw new CimdError('grant-revoked', 'The account behind this grant is disabled');
   }
   return grant;
 }

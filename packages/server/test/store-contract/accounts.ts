@@ -49,6 +49,16 @@ export function userContract(current: CurrentContext): void {
       assert.deepEqual(await stores.users.findByUsername('alice'), userRecord({ passwordHash: '$scrypt$new' }));
       await rejectsWithReason(stores.users.setPasswordHash('u_nobody', 'x'), 'store-not-found');
     });
+
+    test('setDisabled sets and clears only the flag; an unknown id rejects (store-not-found)', async () => {
+      const { stores } = current();
+      await stores.users.create(userRecord());
+      await stores.users.setDisabled('u_7f3a9c', true);
+      assert.deepEqual(await stores.users.findById('u_7f3a9c'), userRecord({ disabled: true }));
+      await stores.users.setDisabled('u_7f3a9c', false);
+      assert.deepEqual(await stores.users.findByUsername('alice'), userRecord({ disabled: false }));
+      await rejectsWithReason(stores.users.setDisabled('u_nobody', true), 'store-not-found');
+    });
   });
 }
 

@@ -27,5 +27,11 @@ export function createMemoryUserStore(gate: Gate): UserStore {
         if (user === undefined) throw storeNotFound('user');
         users.set(id, frozenCopy({ ...user, passwordHash }));
       }),
+    setDisabled: (id, disabled) =>
+      gate.run(() => {
+        const user = users.get(id);
+        if (user === undefined) throw storeNotFound('user');
+        users.set(id, frozenCopy({ ...user, disabled }));
+      }),
   };
 }

@@ -18,5 +18,9 @@ export function createPgUserStore(db: PgDatabase): UserStore {
       const changed = await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, id]);
       if (changed.rowCount === 0) throw storeNotFound('user');
     },
+    async setDisabled(id, disabled) {
+      const changed = await db.query('UPDATE users SET disabled = $1 WHERE id = $2', [disabled ? 1 : 0, id]);
+      if (changed.rowCount === 0) throw storeNotFound('user');
+    },
   };
 }

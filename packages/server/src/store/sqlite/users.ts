@@ -13,6 +13,7 @@ export function createSqliteUserStore(db: SqliteDatabase, gate: Gate): UserStore
   const byUsername = db.prepare<[string], UserRow>(`SELECT ${COLUMNS} FROM users WHERE username = ?`);
   const byId = db.prepare<[string], UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
   const setHash = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE id = ?');
+  const setFlag = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
   const found = (row: UserRow | undefined): UserRecord | undefined => (row === undefined ? undefined : toRecord(row));
   return {
     create: (user) => gate.run(() => insertUnique(() => insert.run(userToRow(user)), 'user (id or username)')),
@@ -21,6 +22,10 @@ export function createSqliteUserStore(db: SqliteDatabase, gate: Gate): UserStore
     setPasswordHash: (id, passwordHash) =>
       gate.run(() => {
         if (setHash.run(passwordHash, id).changes === 0) throw storeNotFound('user');
+      }),
+    setDisabled: (id, disabled) =>
+      gate.run(() => {
+        if (setFlag.run(disabled ? 1 : 0, id).changes === 0) throw storeNotFound('user');
       }),
   };
 }
