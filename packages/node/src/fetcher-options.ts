@@ -6,7 +6,7 @@ import { checkDevelopmentGate, type DevelopmentOptions } from './development-gat
 import type { FetchEventHook } from './fetch-event.js';
 import { DEFAULT_BUDGETS, type BudgetLimits, type OutboundBudgetLimits } from './outbound-budget.js';
 import { DEFAULT_USER_AGENT, isFieldValue } from './request-headers.js';
-import { systemLookup, type LookupFunction, type ResolveOverrides } from './resolve-host.js';
+import { dnsLookup, type LookupFunction, type ResolveOverrides } from './resolve-host.js';
 
 export interface FetchLimitOptions {
   /**
@@ -27,7 +27,7 @@ export interface FetchLimitOptions {
 export interface SafeFetcherOptions {
   /** Sent on every request. Default {@link DEFAULT_USER_AGENT}; set one naming your server. */
   readonly userAgent?: string;
-  /** The DNS seam. Default `dns.lookup(host, { all: true, verbatim: true })`. */
+  /** The DNS seam. Default {@link dnsLookup} (c-ares queries, cancelled at the deadline); `systemLookup` uses the OS resolver. */
   readonly lookup?: LookupFunction;
   /** For the rate budgets. Default the system clock. */
   readonly clock?: Clock;
@@ -98,7 +98,7 @@ export function fetcherSettings(options: SafeFetcherOptions): FetcherSettings {
   if (userAgent === '' || !isFieldValue(userAgent)) throw new TypeError('userAgent must be a non-empty header field value');
   return {
     userAgent,
-    lookup: options.lookup ?? systemLookup,
+    lookup: options.lookup ?? dnsLookup,
     clock: options.clock ?? systemClock,
     maxBytes: {
       'client-metadata': positive(

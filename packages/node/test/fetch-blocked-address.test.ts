@@ -100,8 +100,8 @@ describe('R69: every special-purpose block, through the injected DNS, is refused
     assert.equal(dns.calls('127.0.0.1'), 0);
   });
 
-  test('R69: "localhost" through the system resolver is refused in production', async () => {
-    const fetcher = createSafeFetcher(); // the real dns.lookup; /etc/hosts answers, nothing leaves the machine
+  test('R69: "localhost" through the default resolver is refused in production', async () => {
+    const fetcher = createSafeFetcher(); // the default lookup answers localhost names itself (RFC 6761): no query leaves
     const attempts = await watching(() => assertBlocked(fetcher, 'https://localhost/cimd.json', 'localhost'));
     assert.deepEqual(attempts, []);
   });
