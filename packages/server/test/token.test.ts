@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Browser } from './support/browser.js';
 import { authorizeParams, createHarness, ISSUER, PASSWORD, pkce, REDIRECT_URI, type Harness } from './support/harness.js';
 
@@ -286,6 +286,23 @@ describe('token endpoint: refresh_token with rotation and reuse detection (OAuth
     assert.equal(r.status, 200);
     return { body: r.body, clientId: c.clientId };
   }
+
+  test('regression: a refreshed access token keeps the auth_time of the login, not the time the code was issued', async () => {
+    const b = h.browser();
+    const loginS = Math.floor(h.clock.now() / 1000);
+    await codeFor(h, b); // signs alice in
+    h.clock.advance(300_000); // a later silent authorization on the same session
+    const { code, verifier, clientId } = await codeFor(h, b);
+    const exchanged = await token(b, exchange(code, verifier, clientId));
+    assert.equal(decodeJwt(exchanged.body.access_token ?? '').auth_time, loginS);
+    const refreshed = await token(b, {
+      grant_type: 'refresh_token',
+      refresh_token: exchanged.body.refresh_token ?? '',
+      client_id: clientId,
+    });
+    assert.equal(refreshed.status, 200);
+    assert.equal(decodeJwt(refreshed.body.access_token ?? '').auth_time, loginS);
+  });
 
   test('each refresh rotates the refresh token; the new one works', async () => {
     const b = h.browser();

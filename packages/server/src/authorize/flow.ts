@@ -234,6 +234,7 @@ export async function authorizeStep(deps: AuthorizeDeps, input: AuthorizeInput):
     resources: request.resources,
     authMethod: isPublic(client) ? 'none' : (client.authMethods[0] ?? 'none'),
     createdAt: now,
+    authTime: user.authTime,
     expiresAt: now + limits.grantTtlS * 1000,
   });
   await deps.stores.codes.save({

@@ -13,6 +13,8 @@ export interface GrantRecord {
   /** For attestation-bound grants: the JWK thumbprint of the client instance key. */
   readonly instanceKeyThumbprint?: string;
   readonly createdAt: number;
+  /** When the user authenticated for this grant (`auth_time` of its tokens, refreshed ones too). */
+  readonly authTime?: number;
   /** Absolute end of the grant (refresh tokens never outlive it). */
   readonly expiresAt: number;
   readonly revokedAt?: number;

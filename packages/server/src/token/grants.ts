@@ -175,7 +175,7 @@ export async function refreshTokenGrant(deps: GrantDeps, auth: AuthenticatedClie
       grantId: grant.id,
       grantExpiresAt: grant.expiresAt,
       userId: current.userId,
-      authTime: grant.createdAt,
+      authTime: grant.authTime ?? grant.createdAt,
       scope,
       resources,
       grantResources: current.resources,

@@ -54,6 +54,7 @@ export function grantRecord(overrides: Partial<GrantRecord> = {}): GrantRecord {
     resources: ['https://mcp.example/mcp'],
     authMethod: 'none',
     createdAt: T0,
+    authTime: T0 - 5 * MINUTE,
     expiresAt: T0 + 90 * 24 * 60 * MINUTE,
     ...overrides,
   };

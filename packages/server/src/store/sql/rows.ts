@@ -143,10 +143,11 @@ export interface GrantRow {
   expires_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  auth_time: number | null;
 }
 
 export const GRANT_COLUMNS =
-  'id, user_id, client_id, scope, resources, auth_method, instance_key_thumbprint, created_at, expires_at, revoked_at, revoked_reason';
+  'id, user_id, client_id, scope, resources, auth_method, instance_key_thumbprint, created_at, expires_at, revoked_at, revoked_reason, auth_time';
 
 export function grantToRow(grant: GrantRecord): GrantRow {
   return {
@@ -161,6 +162,7 @@ export function grantToRow(grant: GrantRecord): GrantRow {
     expires_at: grant.expiresAt,
     revoked_at: grant.revokedAt ?? null,
     revoked_reason: grant.revokedReason ?? null,
+    auth_time: grant.authTime ?? null,
   };
 }
 
@@ -177,6 +179,7 @@ export function grantFromRow(row: GrantRow): GrantRecord {
     expiresAt: row.expires_at,
     ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
     ...(row.revoked_reason === null ? {} : { revokedReason: row.revoked_reason }),
+    ...(row.auth_time === null ? {} : { authTime: row.auth_time }),
   };
 }
 

@@ -15,7 +15,7 @@ export function createSqliteGrantStore(db: SqliteDatabase, gate: Gate): GrantSto
   const insert = db.prepare<GrantRow>(
     `INSERT INTO grants (${COLUMNS})
      VALUES (@id, @user_id, @client_id, @scope, @resources, @auth_method, @instance_key_thumbprint, @created_at,
-             @expires_at, @revoked_at, @revoked_reason)`,
+             @expires_at, @revoked_at, @revoked_reason, @auth_time)`,
   );
   const read = db.prepare<[string], GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE id = ?`);
   type Revocation = { now: number; reason: string };

@@ -153,6 +153,12 @@ CREATE INDEX client_documents_stale_until ON client_documents (stale_until);
 `,
   },
   TRUST_MIGRATION,
+  {
+    version: 3,
+    name: "grants: the user's authentication time (auth_time of refreshed tokens)",
+    // Nullable: grants from before this migration fall back to their creation time.
+    sql: 'ALTER TABLE grants ADD COLUMN auth_time INTEGER;',
+  },
 ];
 
 /** Throw unless the versions are positive and strictly increasing (both SQL stores check this). */
