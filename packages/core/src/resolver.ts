@@ -482,7 +482,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
         return resolved(clientId, cached, 'cache-hit');
       }
       // 4. Fetch (R29, R30), coalesced (H8); on failure, perhaps the last good copy (H9).
-      if (cached === undefined) await firstFetch(clientId, use);
+      if (cached === undefined && hooks.beforeFirstFetch !== undefined) await firstFetch(clientId, use);
       state.led = false;
       try {
         const loaded = await flight(clientId, url, check.warnings, cached, state);
