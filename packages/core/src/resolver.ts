@@ -112,10 +112,9 @@ export interface ResolverHooks {
    */
   readonly admit?: (clientId: string, url: URL) => AdmissionDecision | Promise<AdmissionDecision>;
   /**
-   * Asked before the first fetch of a client_id that has nothing in the cache, with what the
-   * resolution is for; a hook that throws refuses the fetch with its error (a CimdError passes
-   * through unchanged). A server uses it to fetch, at the token endpoint, only clients an
-   * authorization has already recorded, so that anonymous requests cannot make it fetch.
+   * Asked before fetching a client_id with nothing in the cache; throwing refuses the fetch (a
+   * CimdError passes through unchanged). A server uses it to fetch, at the token endpoint, only
+   * clients an authorization has recorded, so that anonymous requests cannot make it fetch.
    */
   readonly beforeFirstFetch?: (clientId: string, use: ResolveUse) => void | Promise<void>;
   /** Every outcome, with a stable code, for logs and metrics (see `resolver-events.ts`). */
@@ -233,10 +232,10 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
       throw new CimdError('fetch-policy-denied', `The admission policy refuses the client_id ${clientId}`);
   }
 
-  async function firstFetch(clientId: string, use: ResolveUse): Promise<void> {
-    if (hooks.beforeFirstFetch === undefined) return;
+  type FirstFetchHook = NonNullable<ResolverHooks['beforeFirstFetch']>;
+  async function firstFetch(hook: FirstFetchHook, clientId: string, use: ResolveUse): Promise<void> {
     try {
-      await hooks.beforeFirstFetch(clientId, use);
+      await hook(clientId, use);
     } catch (cause) {
       if (isCimdError(cause)) throw cause;
       throw new CimdError('fetch-policy-denied', 'The fetch policy failed, so the client_id is refused', { cause });
@@ -482,7 +481,7 @@ export function createClientResolver(options: ClientResolverOptions): ClientReso
         return resolved(clientId, cached, 'cache-hit');
       }
       // 4. Fetch (R29, R30), coalesced (H8); on failure, perhaps the last good copy (H9).
-      if (cached === undefined && hooks.beforeFirstFetch !== undefined) await firstFetch(clientId, use);
+      if (cached === undefined && hooks.beforeFirstFetch !== undefined) await firstFetch(hooks.beforeFirstFetch, clientId, use);
       state.led = false;
       try {
         const loaded = await flight(clientId, url, check.warnings, cached, state);
